@@ -1,0 +1,79 @@
+// chorus: parse, dispatch, map errors to exit codes. Nothing else belongs here.
+#include <iostream>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "model/build_info.hpp"
+
+namespace chorus {
+const char* gitRevision();
+const char* chorusVersion();
+}  // namespace chorus
+
+namespace {
+
+void printVersion() {
+  auto info = chorus::model::buildInfo();
+  std::cout << "chorus " << chorus::chorusVersion() << " (git " << chorus::gitRevision() << ")\n"
+            << "torch " << info.torchVersion << "\n"
+            << "CUDA: compiled " << (info.cudaCompiled ? "yes" : "no") << ", available "
+            << (info.cudaAvailable ? "yes (" + std::to_string(info.cudaDevices) + " devices)" : std::string("no")) << "\n"
+            << "NCCL: compiled " << (info.ncclCompiled ? "yes" : "no")
+            << (info.ncclVersion.empty() ? "" : " (" + info.ncclVersion + ")") << ", available "
+            << (info.ncclAvailable ? "yes" : "no") << "\n";
+}
+
+chorus::log::Level parseLevel(const std::string& s) {
+  if (s == "debug") return chorus::log::Level::Debug;
+  if (s == "warn") return chorus::log::Level::Warn;
+  if (s == "error") return chorus::log::Level::Error;
+  return chorus::log::Level::Info;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"chorus: the BirdCLEF+ 2026 pipeline, from raw audio to a scored submission,\n"
+               "on a laptop, a multi-GPU workstation (mpirun) or a SLURM cluster."};
+  app.require_subcommand(0, 1);
+  app.fallthrough();  // --config and --log-level may follow the subcommand
+  app.set_config("--config", "", "TOML config: a [section] per subcommand; command-line flags override it");
+  bool version = false;
+  std::string level = "info";
+  app.add_flag("--version", version, "Print the git revision, the torch version and CUDA/NCCL support");
+  app.add_option("--log-level", level, "Console log level")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+
+  std::vector<chorus::cli::Command> commands = {
+      chorus::cli::addSynth(app),
+      chorus::cli::addPrep(app),
+      chorus::cli::addScore(app),
+      chorus::cli::addFeatures(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  chorus::log::setConsoleLevel(parseLevel(level));
+  if (version) {
+    printVersion();
+    return 0;
+  }
+  for (auto& command : commands) {
+    if (!command.app->parsed()) continue;
+    try {
+      return command.run();
+    } catch (const chorus::Error& e) {
+      CHORUS_LOG(Error) << command.app->get_name() << ": " << e.what();
+      return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+      CHORUS_LOG(Error) << command.app->get_name() << ": " << e.what();
+      return static_cast<int>(chorus::ExitCode::Failure);
+    }
+  }
+  std::cout << app.help();
+  return static_cast<int>(chorus::ExitCode::Usage);
+}

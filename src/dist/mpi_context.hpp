@@ -1,0 +1,42 @@
+// The MPI world of one chorus process. Works under mpirun/srun and as a single rank without a
+// launcher (MPI singleton init), so every stage has one code path for 1 and N ranks.
+#pragma once
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+namespace chorus::dist {
+
+class MpiContext {
+ public:
+  // Initialises MPI (thread level FUNNELED: only the main thread talks MPI) unless it already
+  // is, sets the log rank, and finalises in the destructor if it initialised.
+  MpiContext(int* argc = nullptr, char*** argv = nullptr);
+  ~MpiContext();
+  MpiContext(const MpiContext&) = delete;
+  MpiContext& operator=(const MpiContext&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool isRoot() const { return rank_ == 0; }
+  MPI_Comm comm() const { return MPI_COMM_WORLD; }
+
+  void barrier() const;
+  // Logical AND / SUM over ranks; collective.
+  bool allTrue(bool mine) const;
+  long sum(long mine) const;
+  // Rank 0's string on every rank; collective.
+  std::string broadcast(const std::string& fromRoot) const;
+  // Every rank's string, on rank 0 only (others get an empty vector); collective.
+  std::vector<std::string> gatherToRoot(const std::string& mine) const;
+
+ private:
+  int rank_ = 0, size_ = 1;
+  bool ownsInit_ = false;
+};
+
+// Throws chorus::Error naming the MPI call, the rank and MPI's message when rc != MPI_SUCCESS.
+void checkMpi(int rc, const char* call);
+
+}  // namespace chorus::dist

@@ -1,0 +1,18 @@
+// What this build of chorus can use: the torch it links, CUDA and NCCL (compiled in, and usable now).
+// A plain header (no torch includes) so that cli can print it.
+#pragma once
+#include <string>
+
+namespace chorus::model {
+
+struct BuildInfo {
+  std::string torchVersion;
+  bool cudaCompiled = false, cudaAvailable = false;
+  int cudaDevices = 0;
+  bool ncclCompiled = false, ncclAvailable = false;
+  std::string ncclVersion;  // "2.27.3" where NCCL is loadable, else empty
+};
+
+BuildInfo buildInfo();
+
+}  // namespace chorus::model
