@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.fallthrough();  // --config and --log-level may follow the subcommand
   app.set_config("--config", "", "TOML config: a [section] per subcommand; command-line flags override it");
+  // A misspelt key in a config must fail loudly, not be ignored.
+  app.allow_config_extras(CLI::config_extras_mode::error);
   bool version = false;
   std::string level = "info";
   app.add_flag("--version", version, "Print the git revision, the torch version and CUDA/NCCL support");
@@ -52,10 +54,19 @@ int main(int argc, char** argv) {
       chorus::cli::addFeatures(app),
   };
 
+  for (auto& command : commands) {
+    const std::string name = command.app->get_name();
+    command.app->footer("Every option above may also come from --config FILE.toml, section [" + name +
+                        "] (keys: long option names without the leading dashes, e.g. data = \"DIR\");\n"
+                        "command-line flags override the file. --log-level debug|info|warn|error sets the console level.");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help is a ParseError with code 0; every real parse error is a usage error (exit 2).
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(chorus::ExitCode::Usage);
   }
   chorus::log::setConsoleLevel(parseLevel(level));
   if (version) {

@@ -1,5 +1,10 @@
 // chorus synth: a complete synthetic BirdCLEF dataset in the Kaggle layout, with the hidden labels
 // of the test windows written outside it. The embedded default that the demo runs on.
+//
+// DIR/taxonomy.csv, train.csv, train_audio/<label>/<id>.ogg, train_soundscapes/*.ogg,
+// train_soundscapes_labels.csv, test_soundscapes/*.ogg, sample_submission.csv; FILE (the solution:
+// sample_submission's layout with 0/1) and, next to it, <FILE stem>_synth_truth.json: what is not
+// in any Kaggle file (voice segments, corrupt files, every call's place, each species' band).
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -14,13 +19,20 @@ struct SynthOptions {
   uint32_t seed = 2026;
   int corrupt = 0;                 // broken audio files added to train_audio (error-handling tests)
   int species = 0;                 // 0: the preset's count
+  int trainClips = 0;              // 0: the preset's count (at least one per species)
+  int trainSoundscapes = -1;       // -1: the preset's count
+  int testSoundscapes = -1;        // -1: the preset's count
 };
 
 struct SynthSummary {
   int species = 0, trainClips = 0, trainSoundscapes = 0, testSoundscapes = 0, corrupt = 0;
   double audioSeconds = 0;
+  double seconds = 0;  // wall time
 };
 
 SynthSummary runSynth(const SynthOptions& options);
+
+// Where runSynth writes the side file for a given solution path.
+std::filesystem::path synthTruthPath(const std::filesystem::path& solution);
 
 }  // namespace chorus::stages

@@ -1,0 +1,101 @@
+#include "model/checkpoint.hpp"
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+
+#include <fstream>
+#include <iterator>
+
+namespace chorus::model {
+namespace {
+
+bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < 8; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > 8) out += ", ... (" + std::to_string(names.size()) + " in all)";
+  return out;
+}
+
+}  // namespace
+
+NamedTensors readTensorFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file.string(), 0, "cannot open tensor file");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  torch::IValue value;
+  try {
+    value = torch::pickle_load(bytes);
+  } catch (const c10::Error& e) {
+    throw InputError(file.string(), 0, std::string("not a torch.save file: ") + e.what_without_backtrace());
+  }
+  if (!value.isGenericDict()) throw InputError(file.string(), 0, "expected a dict of name -> tensor");
+  NamedTensors out;
+  for (const auto& entry : value.toGenericDict()) {
+    if (!entry.key().isString() || !entry.value().isTensor())
+      throw InputError(file.string(), 0, "expected a dict of name -> tensor, found another entry type");
+    out.emplace(entry.key().toStringRef(), entry.value().toTensor());
+  }
+  return out;
+}
+
+void writeTensorFile(const std::filesystem::path& file, const NamedTensors& tensors) {
+  c10::Dict<std::string, torch::Tensor> dict;
+  for (const auto& [name, t] : tensors) dict.insert(name, t.detach().to(torch::kCPU).contiguous());
+  const auto bytes = torch::pickle_save(torch::IValue(dict));
+  writeFileAtomic(file, std::string(bytes.begin(), bytes.end()));
+}
+
+NamedTensors namedState(const torch::nn::Module& module) {
+  NamedTensors out;
+  for (const auto& p : module.named_parameters(true)) out.emplace(p.key(), p.value());
+  for (const auto& b : module.named_buffers(true)) out.emplace(b.key(), b.value());
+  return out;
+}
+
+LoadReport loadState(torch::nn::Module& module, const NamedTensors& tensors, const std::string& source, bool strict) {
+  LoadReport report;
+  const auto targets = namedState(module);
+  torch::NoGradGuard noGrad;
+  for (const auto& [name, target] : targets) {
+    auto it = tensors.find(name);
+    if (it == tensors.end()) {
+      report.missing.push_back(name);
+      continue;
+    }
+    if (it->second.sizes() != target.sizes())
+      throw InputError(source, 0, "tensor " + name + " has shape " + c10::str(it->second.sizes()) + ", the model needs " +
+                                      c10::str(target.sizes()));
+    // copy_ keeps the target's device and dtype: one path for CPU and CUDA models.
+    target.copy_(it->second);
+  }
+  for (const auto& [name, t] : tensors)
+    if (!targets.count(name)) report.unexpected.push_back(name);
+  if (strict && (!report.missing.empty() || !report.unexpected.empty()))
+    throw InputError(source, 0, "weights do not match the model: missing [" + joined(report.missing) + "], unexpected [" +
+                                    joined(report.unexpected) + "]");
+  return report;
+}
+
+void saveWeights(const torch::nn::Module& module, const std::filesystem::path& file) {
+  writeTensorFile(file, namedState(module));
+}
+
+void loadWeights(torch::nn::Module& module, const std::filesystem::path& file) {
+  loadState(module, readTensorFile(file), file.string(), /*strict=*/true);
+}
+
+void loadBackboneWeights(Backbone& backbone, const std::filesystem::path& file) {
+  NamedTensors mapped;
+  for (auto& [name, t] : readTensorFile(file)) {
+    if (startsWith(name, "classifier.") || startsWith(name, "head.fc.")) continue;
+    if (startsWith(name, "head.norm."))
+      mapped.emplace("norm_pre." + name.substr(std::string("head.norm.").size()), t);
+    else
+      mapped.emplace(name, t);
+  }
+  loadState(backbone, mapped, file.string(), /*strict=*/true);
+}
+
+}  // namespace chorus::model

@@ -1,0 +1,238 @@
+#include "stages/features.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "audio/logmel.hpp"
+#include "core/fs.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "dist/mpi_context.hpp"
+#include "dist/sharding.hpp"
+#include "stages/features/items.hpp"
+#include "stages/features/part_job.hpp"
+#include "stages/features/plan.hpp"
+#include "stages/features/report.hpp"
+#include "store/feature_store.hpp"
+#include "store/master.hpp"
+
+namespace chorus::stages {
+namespace fs = std::filesystem;
+using namespace features;
+
+std::vector<std::string> featureSets(const std::string& set) {
+  static const std::vector<std::string> all = {"train_audio", "train_soundscapes", "test_soundscapes"};
+  if (set == "all") return all;
+  for (const auto& s : all)
+    if (s == set) return {s};
+  throw UsageError("unknown feature set '" + set + "' (train_audio, train_soundscapes, test_soundscapes or all)");
+}
+
+audio::MelOptions storeMelOptions(const store::FeatureStore& store) {
+  std::map<std::string, std::string> mel;
+  for (const auto& [key, unused] : audio::MelOptions{}.describe()) {
+    auto it = store.attributes().find(key);
+    if (it != store.attributes().end()) mel[key] = it->second;
+  }
+  return audio::MelOptions::fromDescription(mel);  // InputError naming a missing key
+}
+
+namespace {
+
+// Runs `work` on rank 0 and hands its result, or its error (same message, same exit code), to every
+// rank; collective. Keeps all ranks in step when rank 0 alone reads or writes shared files.
+std::string onRoot(const dist::MpiContext& mpi, const std::function<std::string()>& work) {
+  nlohmann::json outcome;
+  if (mpi.isRoot()) {
+    try {
+      outcome = {{"value", work()}};
+    } catch (const Error& e) {
+      outcome = {{"error", e.what()}, {"code", static_cast<int>(e.code())}};
+    } catch (const std::exception& e) {
+      outcome = {{"error", e.what()}, {"code", static_cast<int>(ExitCode::Failure)}};
+    }
+  }
+  outcome = nlohmann::json::parse(mpi.broadcast(mpi.isRoot() ? outcome.dump() : std::string()));
+  if (outcome.contains("error")) {
+    const std::string what = outcome["error"];
+    const ExitCode code = ExitCode(outcome["code"].get<int>());
+    if (code == ExitCode::BadInput) throw InputError(what);  // the same type on every rank, not just the code
+    if (code == ExitCode::Usage) throw UsageError(what);
+    throw Error(what, code);
+  }
+  return outcome["value"].get<std::string>();
+}
+
+bool leadingSegmentsFor(const FeaturesOptions& options, const std::string& set) {
+  if (options.leadingSegments == LeadingSegments::Auto) return set == "train_audio";
+  return options.leadingSegments == LeadingSegments::On;
+}
+
+// Everything that changes what a store holds; a part made under other values is not reused.
+std::map<std::string, std::string> setAttributes(const FeaturesOptions& options, const std::string& set) {
+  auto a = options.mel.describe();
+  a["set"] = set;
+  a["energy_frame_length"] = std::to_string(options.energy.frameLength);
+  a["energy_hop"] = std::to_string(options.energy.hop);
+  a["energy_smooth_frames"] = std::to_string(options.energy.smoothFrames);
+  a["leading_segments"] = leadingSegmentsFor(options, set) ? "true" : "false";
+  return a;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+SetSummary runSet(const FeaturesOptions& options, const std::string& set, const audio::LogMel& logmel,
+                  const dist::MpiContext& mpi) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path featuresDir = options.work / "features";
+  const fs::path partsDir = featuresDir / (set + ".parts");
+  const fs::path masterPath = featuresDir / (set + ".h5");
+  SetSummary summary;
+  summary.set = set;
+
+  auto items = itemsFromJson(onRoot(mpi, [&] { return itemsToJson(listSetItems(options.data, options.work, set)); }));
+  summary.items = items.size();
+  auto probes = probeItems(options.data, items, mpi);
+  const auto attributes = setAttributes(options, set);
+  summary.partSeconds = partSecondsFor(probes, options.partSeconds);
+  auto parts = planParts(items, probes, summary.partSeconds, options.partFiles, attributes, partsDir);
+  summary.parts = parts.size();
+
+  if (!options.decodeOnly) {
+    std::string done = onRoot(mpi, [&] {
+      ensureDir(partsDir);
+      markFinishedParts(parts, partsDir, options.retryFailed);
+      std::string flags;
+      for (const auto& p : parts) flags += p.done ? '1' : '0';
+      return flags;
+    });
+    for (size_t i = 0; i < parts.size(); ++i) parts[i].done = done[i] == '1';
+  }
+
+  // Share the parts still to do by cost; each rank works through its own in item order.
+  std::vector<size_t> todo;
+  std::vector<double> costs;
+  for (size_t i = 0; i < parts.size(); ++i)
+    if (!parts[i].done) todo.push_back(i), costs.push_back(parts[i].cost);
+  summary.partsReused = parts.size() - todo.size();
+  summary.partsWritten = todo.size();
+  const auto owner = dist::assignByCost(costs, mpi.size());
+  const auto mine = dist::itemsOfRank(owner, mpi.rank());
+  double myAudio = 0;
+  for (size_t k : mine)
+    for (size_t i = parts[todo[k]].begin; i < parts[todo[k]].end; ++i) myAudio += probes[i].seconds;
+  CHORUS_LOG(Info) << set << ": " << items.size() << " items in " << parts.size() << " parts of <= "
+                   << summary.partSeconds << " audio-s, "
+                   << summary.partsReused << " already finished; this rank takes " << mine.size() << " parts ("
+                   << myAudio << " audio-s)";
+
+  PartJob job;
+  job.data = options.data;
+  job.logmel = &logmel;
+  job.energy = options.energy;
+  job.leadingSegments = leadingSegmentsFor(options, set);
+  job.store.nMels = options.mel.nMels;
+  job.store.dtype = options.dtype;
+  job.store.attributes = attributes;
+
+  // This rank's parts, on options.threads threads (HDF5 calls are serialised inside the store).
+  std::mutex doneMutex;
+  PartResult mineDone;
+  std::string error;
+  try {
+    Progress progress("features " + set + (mpi.size() > 1 ? " (rank 0's share)" : ""), myAudio, "audio-s");
+    auto advance = [&](double seconds) {
+      std::lock_guard<std::mutex> lock(doneMutex);
+      progress.advance(seconds);
+    };
+    forEachOnThreads(mine.size(), options.threads, [&](size_t k) {
+      const PartPlan& part = parts[todo[mine[k]]];
+      PartResult r = options.decodeOnly ? decodePart(part, items, job) : writePart(part, items, job, advance);
+      std::lock_guard<std::mutex> lock(doneMutex);
+      if (options.decodeOnly) progress.advance(r.audioSeconds);
+      mineDone.items += r.items + r.failed;
+      mineDone.audioSeconds += r.audioSeconds;
+    });
+  } catch (const std::exception& e) {
+    error = e.what();
+    CHORUS_LOG(Error) << set << ": " << error;
+  }
+  // A rank that failed must not leave the others waiting in the next collective.
+  if (!mpi.allTrue(error.empty()))
+    throw Error(error.empty() ? "features " + set + ": another rank failed (see WORK/logs/features.rank*.log)" : error);
+  summary.itemsComputed = size_t(mpi.sum(long(mineDone.items)));
+  summary.audioSecondsComputed = double(mpi.sum(std::lround(mineDone.audioSeconds * 1000))) / 1000;
+  if (options.decodeOnly) {
+    summary.seconds = secondsSince(start);
+    return summary;
+  }
+
+  nlohmann::json joined = nlohmann::json::parse(onRoot(mpi, [&] {
+    std::vector<fs::path> paths;
+    for (const auto& p : parts) paths.push_back(p.path);
+    store::MasterOptions m{options.mel.nMels, options.dtype, attributes};
+    store::writeMaster(masterPath, paths, m);
+    store::FeatureStore master(masterPath);  // the published file, read back as a reader will
+    nlohmann::json j = {{"stored", master.items().size()}, {"frames", master.totalFrames()}};
+    j["failures"] = nlohmann::json::array();
+    for (const auto& f : master.failures()) j["failures"].push_back({f.index, f.id, f.source, f.reason});
+    return j.dump();
+  }));
+  summary.stored = joined["stored"].get<size_t>();
+  summary.frames = joined["frames"].get<int64_t>();
+  for (const auto& f : joined["failures"]) summary.failures.push_back({f[0], f[1], f[2], f[3]});
+  summary.failed = summary.failures.size();
+  summary.seconds = secondsSince(start);
+  CHORUS_LOG(Info) << set << ": " << summary.stored << " items stored, " << summary.failed << " failed, "
+                   << summary.partsWritten << " parts written, " << summary.partsReused << " reused -> "
+                   << masterPath.string() << " (" << summary.seconds << " s)";
+  return summary;
+}
+
+}  // namespace
+
+FeaturesSummary runFeatures(const FeaturesOptions& options, const dist::MpiContext& mpi) {
+  options.mel.validate();
+  if (!(options.partSeconds > 0)) throw UsageError("--part-seconds must be positive");
+  if (options.partFiles < 1) throw UsageError("--part-files must be at least 1");
+  if (options.maxFailures < 0) throw UsageError("--max-failures cannot be negative");
+  if (options.threads < 1) throw UsageError("--threads must be at least 1");
+  const auto sets = featureSets(options.set);
+  log::openFile(log::rankLogPath(options.work / "logs", "features"));
+  char host[256] = "?";
+  ::gethostname(host, sizeof host - 1);
+  CHORUS_LOG(Info) << "features: rank " << mpi.rank() << " of " << mpi.size() << " on " << host << " (pid "
+                   << ::getpid() << "), data "
+                   << options.data.string() << ", work " << options.work.string() << ", set " << options.set
+                   << (options.decodeOnly ? " (decode only)" : "");
+
+  const audio::LogMel logmel(options.mel);
+  FeaturesSummary summary;
+  for (const auto& set : sets) {
+    if (sets.size() > 1 && !fs::is_directory(options.data / set)) {
+      if (mpi.isRoot()) CHORUS_LOG(Warn) << "features: no folder " << (options.data / set).string() << "; skipping " << set;
+      continue;
+    }
+    summary.sets.push_back(runSet(options, set, logmel, mpi));
+    summary.failed += summary.sets.back().failed;
+  }
+  summary.exitCode = long(summary.failed) > options.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;
+  if (!options.decodeOnly) {
+    onRoot(mpi, [&] {
+      writeReport(options.work / "features" / "report.json", summary, options);
+      return std::string();
+    });
+  }
+  if (summary.failed && mpi.isRoot())
+    CHORUS_LOG(Warn) << "features: " << summary.failed << " files failed (see " << (options.work / "features" / "report.json").string()
+                     << ")" << (summary.exitCode == ExitCode::Ok ? ", tolerated by --max-failures" : "");
+  return summary;
+}
+
+}  // namespace chorus::stages
