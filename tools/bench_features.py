@@ -7,13 +7,17 @@ Builds a set of 32 kHz ogg/vorbis "soundscapes" (60 s windows of the real record
   chorus decode-only   chorus features --decode-only (decode + resample only: the floor)
   chorus np1           chorus features, one rank: decode + resample + log-mel + float16 HDF5 store
   chorus np2           the same under mpirun -np 2
+  +clip analysis       np1 with the energy peak and leading-segment search that train_audio gets
   torchaudio           soundfile.read + torchaudio MelSpectrogram + 10 log10, one thread
   librosa              librosa.load + melspectrogram + power_to_db, one thread
 
-Each figure is the best of --repeat runs, wall time of the whole process for chorus (MPI start-up
-included). Throughput is audio seconds per wall second per core.
+Each figure is the best of --repeat runs: wall time of the whole process for chorus (MPI start-up
+and libtorch loading included), and CPU time (user + system of every process; on a machine shared with other work the
+wall figures say little, CPU time still measures our code). Start-up (libtorch loading, MPI
+initialisation) is measured on an empty folder and shown separately. Throughput is audio seconds
+per second per core.
 
-    python3 tools/bench_features.py [--chorus build/chorus] [--files 40] [--seconds 60] [--repeat 3]
+    python3 tools/bench_features.py [--chorus build/chorus] [--files 120] [--seconds 60] [--repeat 3]
 """
 import os
 
@@ -23,6 +27,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # re
 import argparse
 import json
 import pathlib
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -73,13 +78,21 @@ def build_set(folder, files, seconds):
     return len(parts) > 0 and (REAL / "opensoundscape_1min.wav").exists()
 
 
+def cpu_seconds():
+    """CPU time of this process and of every waited-for child (mpirun waits for its ranks)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def best_of(repeat, run):
-    times = []
+    """(best wall seconds, best CPU seconds): CPU time is what a busy shared machine cannot distort."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         run()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(cpu_seconds() - c0)
+    return min(walls), min(cpus)
 
 
 def chorus_run(binary, data, work, ranks=1, extra=()):
@@ -116,7 +129,7 @@ def librosa_run(files):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chorus", type=pathlib.Path, default=ROOT / "build" / "chorus")
-    ap.add_argument("--files", type=int, default=40)
+    ap.add_argument("--files", type=int, default=120)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=pathlib.Path, help="also write the figures here")
@@ -130,24 +143,42 @@ def main():
         audio = a.files * a.seconds
         print(f"{a.files} files x {a.seconds:.0f} s = {audio / 60:.0f} audio-minutes of 32 kHz ogg/vorbis "
               f"({'real recordings' if real else 'synthetic'}), best of {a.repeat}, {os.cpu_count()} cores\n")
-        rows = [
-            ("chorus decode-only (np1)", 1, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 1, ["--decode-only"]))),
-            ("chorus features np1", 1, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 1))),
-            ("chorus features np2", 2, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 2))),
-            ("torchaudio (1 thread)", 1, best_of(a.repeat, lambda: torchaudio_run(files))),
-            ("librosa (1 thread)", 1, best_of(a.repeat, lambda: librosa_run(files))),
+        empty = tmp / "empty"
+        (empty / "train_soundscapes").mkdir(parents=True)
+        load = os.getloadavg()[0]
+        startup = {r: best_of(a.repeat, lambda: chorus_run(a.chorus, empty, tmp / "w", r)) for r in (1, 2)}
+        rows = [  # name, cores, (wall, cpu), start-up (wall, cpu) included in them
+            ("chorus decode-only (np1)", 1, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 1, ["--decode-only"])), startup[1]),
+            ("chorus features np1", 1, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 1)), startup[1]),
+            ("chorus features np2", 2, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 2)), startup[2]),
+            ("chorus np1 +clip analysis", 1, best_of(a.repeat, lambda: chorus_run(a.chorus, data, tmp / "w", 1, ["--clip-analysis", "on"])), startup[1]),
+            ("torchaudio (1 thread)", 1, best_of(a.repeat, lambda: torchaudio_run(files)), (0.0, 0.0)),
+            ("librosa (1 thread)", 1, best_of(a.repeat, lambda: librosa_run(files)), (0.0, 0.0)),
         ]
-        ours = audio / rows[1][2]
-        print(f"{'':28s} {'wall s':>8s} {'audio-s/s':>10s} {'per core':>10s} {'chorus np1 / this':>18s}")
-        out = {}
-        for name, cores, wall in rows:
-            rate = audio / wall
-            print(f"{name:28s} {wall:8.2f} {rate:10.0f} {rate / cores:10.0f} {ours / (rate / cores):18.2f}x")
-            out[name] = {"wall_s": wall, "audio_s_per_s": rate, "per_core": rate / cores}
-        decode, np1, np2 = rows[0][2], rows[1][2], rows[2][2]
-        print(f"\nend to end / decode-only: {np1 / decode:.2f}x the decode time (target <= 1.4x)")
-        print(f"speed-up 1 -> 2 ranks:    {np1 / np2:.2f}x (target >= 1.8x)")
-        out["end_to_end_over_decode"], out["speedup_np2"] = np1 / decode, np1 / np2
+        load = max(load, os.getloadavg()[0])
+        print(f"load average up to {load:.1f} on {os.cpu_count()} cores"
+              f"{': wall figures are distorted by other work, CPU figures much less' if load > 0.5 * os.cpu_count() else ''}")
+        print(f"chorus start-up on an empty folder: {startup[1][0]:.2f} s wall / {startup[1][1]:.2f} s CPU (np1), "
+              f"{startup[2][0]:.2f} / {startup[2][1]:.2f} (np2)\n")
+        print(f"{'audio-s per second per core':28s} {'wall s':>7s} {'wall':>6s} {'CPU s':>7s} {'CPU':>6s} "
+              f"{'CPU less start-up':>18s} {'np1 / this (CPU)':>17s}")
+        out = {"load_average": load, "startup": startup}
+        steady = lambda row: (audio / (row[2][1] - row[3][1]))
+        ours = steady(rows[1])
+        for row in rows:
+            name, cores, (wall, cpu), start = row
+            print(f"{name:28s} {wall:7.2f} {audio / wall / cores:6.0f} {cpu:7.2f} {audio / cpu:6.0f} "
+                  f"{steady(row):18.0f} {ours / steady(row):16.2f}x")
+            out[name] = {"wall_s": wall, "cpu_s": cpu, "per_core_wall": audio / wall / cores,
+                         "per_cpu_second": audio / cpu, "per_cpu_second_less_startup": steady(row)}
+        (dw, dc), (w1, c1), (w2, c2) = rows[0][2], rows[1][2], rows[2][2]
+        s1, s0 = rows[1][3], rows[0][3]
+        print(f"\nend to end / decode-only: {w1 / dw:.2f}x wall, {c1 / dc:.2f}x CPU, "
+              f"{(c1 - s1[1]) / (dc - s0[1]):.2f}x CPU less start-up (target <= 1.4x)")
+        print(f"speed-up 1 -> 2 ranks:    {w1 / w2:.2f}x wall (needs 2 idle cores), "
+              f"CPU np2 / np1 = {c2 / c1:.2f} (parallel overhead; 1.00 is none) (target >= 1.8x)")
+        out["end_to_end_over_decode_wall"], out["end_to_end_over_decode_cpu"] = w1 / dw, c1 / dc
+        out["speedup_np2_wall"], out["cpu_np2_over_np1"] = w1 / w2, c2 / c1
         if a.json:
             a.json.write_text(json.dumps(out, indent=1))
     finally:

@@ -9,15 +9,14 @@ tests/fixtures/audio/:
 
   python3 tools/make_decode_fixture.py [--audio ../shared/real_audio] [--out tests/fixtures/audio]
 """
-import argparse
 import json
-import pathlib
 
 import librosa
 import numpy as np
 import soundfile
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from fixture_args import audio_fixture_args
+
 SECONDS = 0.5
 CASES = [("robin_stereo_ogg", "librosa_robin_456440.hq.ogg"),
          ("gwwa_stereo_mp3", "XC135601_GWWA.mp3"),
@@ -26,11 +25,7 @@ CASES = [("robin_stereo_ogg", "librosa_robin_456440.hq.ogg"),
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--audio", type=pathlib.Path, default=ROOT.parent / "shared" / "real_audio")
-    ap.add_argument("--out", type=pathlib.Path, default=ROOT / "tests" / "fixtures" / "audio")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = audio_fixture_args(__doc__)
     cases = []
     for name, file in CASES:
         info = soundfile.info(args.audio / file)

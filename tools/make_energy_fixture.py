@@ -9,25 +9,20 @@ the first argmax of that. Writes under tests/fixtures/audio/:
 
   python3 tools/make_energy_fixture.py [--audio ../shared/real_audio] [--out tests/fixtures/audio]
 """
-import argparse
 import json
-import pathlib
 
 import librosa
 import numpy as np
 import soundfile
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from fixture_args import audio_fixture_args
+
 FRAME, HOP, SMOOTH = 2048, 512, 5
 CLIPS = [("birds_10s", "opensoundscape_birds_10s.wav"), ("rugr_drum", "opensoundscape_rugr_drum.wav")]
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--audio", type=pathlib.Path, default=ROOT.parent / "shared" / "real_audio")
-    ap.add_argument("--out", type=pathlib.Path, default=ROOT / "tests" / "fixtures" / "audio")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = audio_fixture_args(__doc__)
     clips = []
     for name, file in CLIPS:
         y, sr = soundfile.read(args.audio / file, dtype="float32")

@@ -14,9 +14,7 @@ Arrays are little-endian float32, frames x n_mels, row-major.
 
   python3 tools/make_logmel_fixture.py [--audio ../shared/real_audio] [--out tests/fixtures/audio]
 """
-import argparse
 import json
-import pathlib
 
 import librosa
 import numpy as np
@@ -24,7 +22,8 @@ import soundfile
 import torch
 import torchaudio
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from fixture_args import audio_fixture_args
+
 SR, N_FFT, HOP, N_MELS, F_MIN, F_MAX, AMIN = 32000, 2048, 512, 128, 20.0, 16000.0, 1e-10
 # (fixture name, file, seconds taken from the start; None = whole file)
 CLIPS = [("birds_10s", "opensoundscape_birds_10s.wav", None), ("1min_first5s", "opensoundscape_1min.wav", 5.0)]
@@ -51,11 +50,7 @@ def nonzero_weights(fb):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--audio", type=pathlib.Path, default=ROOT.parent / "shared" / "real_audio")
-    ap.add_argument("--out", type=pathlib.Path, default=ROOT / "tests" / "fixtures" / "audio")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = audio_fixture_args(__doc__)
 
     clips = []
     for name, file, seconds in CLIPS:

@@ -8,16 +8,15 @@ chorus), resamples them to 32 kHz with librosa (python-soxr, HQ) and writes unde
 
   python3 tools/make_resample_fixture.py [--audio ../shared/real_audio] [--out tests/fixtures/audio]
 """
-import argparse
 import json
-import pathlib
 
 import librosa
 import numpy as np
 import soundfile
 import soxr
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from fixture_args import audio_fixture_args
+
 TARGET = 32000
 # (name, file, seconds from the start): an upsample (22 kHz), a fractional downsample (44.1 kHz) and a
 # large-ratio downsample (384 kHz bat recording).
@@ -27,11 +26,7 @@ CASES = [("maad_22k", "maad_indices_S4A03895_20190522_060000.wav", 1.0),
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--audio", type=pathlib.Path, default=ROOT.parent / "shared" / "real_audio")
-    ap.add_argument("--out", type=pathlib.Path, default=ROOT / "tests" / "fixtures" / "audio")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = audio_fixture_args(__doc__)
     cases = []
     for name, file, seconds in CASES:
         y, sr = soundfile.read(args.audio / file, dtype="float32")

@@ -25,11 +25,11 @@ Command addFeatures(CLI::App& parent) {
                   "-100..+60 dB range) or float32 (exact)")
       ->check(CLI::IsMember({"float16", "float32"}))
       ->capture_default_str();
-  const std::map<std::string, stages::LeadingSegments> vad = {
-      {"auto", stages::LeadingSegments::Auto}, {"on", stages::LeadingSegments::On}, {"off", stages::LeadingSegments::Off}};
-  app->add_option("--vad", options->leadingSegments,
-                  "Find leading voice/silence segments: auto (train_audio only), on, off")
-      ->transform(CLI::CheckedTransformer(vad, CLI::ignore_case))
+  const std::map<std::string, stages::ClipAnalysis> analysis = {
+      {"auto", stages::ClipAnalysis::Auto}, {"on", stages::ClipAnalysis::On}, {"off", stages::ClipAnalysis::Off}};
+  app->add_option("--clip-analysis", options->clipAnalysis,
+                  "Energy peak and leading voice/silence segments for the training crop: auto (train_audio only), on, off")
+      ->transform(CLI::CheckedTransformer(analysis, CLI::ignore_case))
       ->default_str("auto");
   app->add_option("--part-seconds", options->partSeconds, "Audio per part file (the unit of sharing and resume)")
       ->capture_default_str();

@@ -15,5 +15,6 @@ Command addSynth(CLI::App& parent);
 Command addPrep(CLI::App& parent);
 Command addScore(CLI::App& parent);
 Command addFeatures(CLI::App& parent);
+Command addTrain(CLI::App& parent);
 
 }  // namespace chorus::cli

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
       chorus::cli::addPrep(app),
       chorus::cli::addScore(app),
       chorus::cli::addFeatures(app),
+      chorus::cli::addTrain(app),
   };
 
   for (auto& command : commands) {

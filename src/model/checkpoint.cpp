@@ -3,6 +3,10 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/export.h>
+#include <torch/csrc/jit/serialization/pickler.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -43,8 +47,22 @@ NamedTensors readTensorFile(const std::filesystem::path& file) {
 void writeTensorFile(const std::filesystem::path& file, const NamedTensors& tensors) {
   c10::Dict<std::string, torch::Tensor> dict;
   for (const auto& [name, t] : tensors) dict.insert(name, t.detach().to(torch::kCPU).contiguous());
-  const auto bytes = torch::pickle_save(torch::IValue(dict));
-  writeFileAtomic(file, std::string(bytes.begin(), bytes.end()));
+  // torch::pickle_save, except that the dict is pickled without TorchScript's type tag: Python's
+  // torch.load (weights_only=True, its default) refuses that tag, and a plain dict is all we need.
+  std::vector<char> pickled;
+  torch::jit::Pickler pickler([&](const char* data, size_t n) { pickled.insert(pickled.end(), data, data + n); },
+                              nullptr, nullptr, nullptr, nullptr, /*tag_aggregates=*/false);
+  pickler.protocol();
+  pickler.pushIValue(torch::IValue(dict));
+  pickler.stop();
+  std::string bytes;
+  caffe2::serialize::PyTorchStreamWriter writer([&](const void* data, size_t n) {
+    bytes.append(static_cast<const char*>(data), n);
+    return n;
+  });
+  torch::jit::writeArchiveAndTensors("data", pickled.data(), pickled.size(), pickler.tensorData(), writer);
+  writer.writeEndOfFile();
+  writeFileAtomic(file, bytes);
 }
 
 NamedTensors namedState(const torch::nn::Module& module) {
@@ -57,24 +75,26 @@ NamedTensors namedState(const torch::nn::Module& module) {
 LoadReport loadState(torch::nn::Module& module, const NamedTensors& tensors, const std::string& source, bool strict) {
   LoadReport report;
   const auto targets = namedState(module);
-  torch::NoGradGuard noGrad;
-  for (const auto& [name, target] : targets) {
-    auto it = tensors.find(name);
-    if (it == tensors.end()) {
-      report.missing.push_back(name);
-      continue;
-    }
-    if (it->second.sizes() != target.sizes())
-      throw InputError(source, 0, "tensor " + name + " has shape " + c10::str(it->second.sizes()) + ", the model needs " +
-                                      c10::str(target.sizes()));
-    // copy_ keeps the target's device and dtype: one path for CPU and CUDA models.
-    target.copy_(it->second);
-  }
+  for (const auto& [name, t] : targets)
+    if (!tensors.count(name)) report.missing.push_back(name);
   for (const auto& [name, t] : tensors)
     if (!targets.count(name)) report.unexpected.push_back(name);
   if (strict && (!report.missing.empty() || !report.unexpected.empty()))
     throw InputError(source, 0, "weights do not match the model: missing [" + joined(report.missing) + "], unexpected [" +
                                     joined(report.unexpected) + "]");
+  // All shapes checked before the first copy: a refused file leaves the module as it was.
+  for (const auto& [name, target] : targets) {
+    auto it = tensors.find(name);
+    if (it != tensors.end() && it->second.sizes() != target.sizes())
+      throw InputError(source, 0, "tensor " + name + " has shape " + c10::str(it->second.sizes()) + ", the model needs " +
+                                      c10::str(target.sizes()));
+  }
+  torch::NoGradGuard noGrad;
+  for (const auto& [name, target] : targets) {
+    auto it = tensors.find(name);
+    // copy_ keeps the target's device and dtype: one path for CPU and CUDA models.
+    if (it != tensors.end()) target.copy_(it->second);
+  }
   return report;
 }
 

@@ -67,19 +67,22 @@ std::string onRoot(const dist::MpiContext& mpi, const std::function<std::string(
   return outcome["value"].get<std::string>();
 }
 
-bool leadingSegmentsFor(const FeaturesOptions& options, const std::string& set) {
-  if (options.leadingSegments == LeadingSegments::Auto) return set == "train_audio";
-  return options.leadingSegments == LeadingSegments::On;
+bool clipAnalysisFor(const FeaturesOptions& options, const std::string& set) {
+  if (options.clipAnalysis == ClipAnalysis::Auto) return set == "train_audio";
+  return options.clipAnalysis == ClipAnalysis::On;
 }
 
 // Everything that changes what a store holds; a part made under other values is not reused.
 std::map<std::string, std::string> setAttributes(const FeaturesOptions& options, const std::string& set) {
   auto a = options.mel.describe();
   a["set"] = set;
-  a["energy_frame_length"] = std::to_string(options.energy.frameLength);
-  a["energy_hop"] = std::to_string(options.energy.hop);
-  a["energy_smooth_frames"] = std::to_string(options.energy.smoothFrames);
-  a["leading_segments"] = leadingSegmentsFor(options, set) ? "true" : "false";
+  const bool analysed = clipAnalysisFor(options, set);
+  a["clip_analysis"] = analysed ? "true" : "false";
+  if (analysed) {
+    a["energy_frame_length"] = std::to_string(options.energy.frameLength);
+    a["energy_hop"] = std::to_string(options.energy.hop);
+    a["energy_smooth_frames"] = std::to_string(options.energy.smoothFrames);
+  }
   return a;
 }
 
@@ -136,7 +139,7 @@ SetSummary runSet(const FeaturesOptions& options, const std::string& set, const 
   job.data = options.data;
   job.logmel = &logmel;
   job.energy = options.energy;
-  job.leadingSegments = leadingSegmentsFor(options, set);
+  job.clipAnalysis = clipAnalysisFor(options, set);
   job.store.nMels = options.mel.nMels;
   job.store.dtype = options.dtype;
   job.store.attributes = attributes;

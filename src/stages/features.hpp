@@ -23,7 +23,10 @@ class FeatureStore;
 
 namespace chorus::stages {
 
-enum class LeadingSegments { Auto, On, Off };  // Auto: train_audio only (announcements precede clips, not soundscapes)
+// Clip analysis: the energy peak and the leading voice/silence segments that the training crop of a
+// train_audio clip needs. Soundscapes are cut into fixed 5 s windows and need neither, so Auto
+// analyses train_audio only.
+enum class ClipAnalysis { Auto, On, Off };
 
 struct FeaturesOptions {
   std::filesystem::path data;  // the Kaggle layout: train_audio/, train_soundscapes/, test_soundscapes/
@@ -32,7 +35,7 @@ struct FeaturesOptions {
   audio::MelOptions mel;
   audio::EnergyOptions energy;
   store::MelDtype dtype = store::MelDtype::Float16;
-  LeadingSegments leadingSegments = LeadingSegments::Auto;
+  ClipAnalysis clipAnalysis = ClipAnalysis::Auto;
   double partSeconds = 900;    // largest part file (audio-s): the unit of work sharing and of resume
   size_t partFiles = 256;      // and at most this many files per part
   int threads = 1;             // parts computed at once by each rank (one process on a multi-core box)

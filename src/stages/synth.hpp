@@ -5,6 +5,8 @@
 // train_soundscapes_labels.csv, test_soundscapes/*.ogg, sample_submission.csv; FILE (the solution:
 // sample_submission's layout with 0/1) and, next to it, <FILE stem>_synth_truth.json: what is not
 // in any Kaggle file (voice segments, corrupt files, every call's place, each species' band).
+// DIR/.chorus_synth marks the folder as generated: a rerun replaces it consistently (audio no longer
+// listed is removed), and a non-empty folder without the marker is refused.
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -7,7 +7,7 @@
 //   frame_offset, frame_count                    [items] int64, rows of `mel`
 //   source_sample_rate, source_channels          [items] int32, from the audio file
 //   duration                                     [items] float64 seconds of decoded audio
-//   energy_peak_frame, energy_peak_after_lead    [items] int64, energy-profile frames (-1: none)
+//   energy_peak_frame, energy_peak_after_lead    [items] int64, energy-profile frames (-1: not analysed)
 //   lead_end                                     [items] float64 seconds where usable audio starts
 //   vad_offset [items] int64, vad_count [items] int32 -> rows of vad_segments [k, 2] (start, end s)
 //                                                and vad_kind [k] int8 (0 voice, 1 silence)

@@ -18,12 +18,16 @@ inline std::string python() {
   return p && *p ? p : "python3";
 }
 
-// Asked once per module and process: importing timm takes seconds.
+// Whether the module is installed, found without importing it (importing timm takes seconds);
+// asked once per module and process.
 inline bool pythonHas(const std::string& module) {
   static std::map<std::string, bool> known;
   auto it = known.find(module);
-  if (it == known.end())
-    it = known.emplace(module, std::system((python() + " -c 'import " + module + "' >/dev/null 2>&1").c_str()) == 0).first;
+  if (it == known.end()) {
+    const std::string cmd = python() + " -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(\"" + module +
+                            "\") is None)' >/dev/null 2>&1";
+    it = known.emplace(module, std::system(cmd.c_str()) == 0).first;
+  }
   return it->second;
 }
 
@@ -33,10 +37,10 @@ inline bool runTool(const std::string& scriptAndArgs) {
   return std::system(cmd.c_str()) == 0;
 }
 
-// Large generated references live in the build folder (ctest runs in build/tests), not in git;
+// Large generated references live in the build folder (next to the chorus binary), not in git;
 // they are made again when the script that writes them is newer.
 inline std::filesystem::path generatedDir(const std::string& name) {
-  auto dir = std::filesystem::current_path() / "generated" / name;
+  auto dir = std::filesystem::path(CHORUS_BINARY).parent_path() / "tests" / "generated" / name;
   std::filesystem::create_directories(dir);
   return dir;
 }

@@ -92,7 +92,7 @@ TEST(Features, TinyDatasetStoresGoodFilesAndNamesBadOnes) {
   EXPECT_EQ(store.items()[1].sourceSampleRate, 44100);
   EXPECT_EQ(store.items()[1].sourceChannels, 2);
   EXPECT_EQ(stages::storeMelOptions(store), options.mel);
-  EXPECT_EQ(store.attributes().at("leading_segments"), "true");
+  EXPECT_EQ(store.attributes().at("clip_analysis"), "true");
 
   // The report names every broken file with its reason; the log exists.
   auto r = report(root / "work");
@@ -134,7 +134,7 @@ TEST(Features, StoreMatchesTorchaudioOnARealRecording) {
     FeatureStore store(root / store::toString(dtype) / "features/test_soundscapes.h5");
     ASSERT_EQ(store.items().size(), 1u);
     ASSERT_EQ(store.items()[0].frameCount, 634);
-    EXPECT_EQ(store.attributes().at("leading_segments"), "false");
+    EXPECT_EQ(store.attributes().at("clip_analysis"), "false");
     auto ours = store.readItem(0);
     double worst = 0;
     size_t cells = 0;
@@ -214,8 +214,17 @@ TEST(Features, OtherParametersRedoEveryPart) {
   FeatureStore store(root / "work/features/train_soundscapes.h5");
   EXPECT_EQ(store.nMels(), 64);
   EXPECT_EQ(store.attributes().at("n_mels"), "64");
-  EXPECT_EQ(store.attributes().at("leading_segments"), "false");
+  EXPECT_EQ(store.attributes().at("clip_analysis"), "false");  // soundscapes: fixed windows, no crop
   EXPECT_EQ(store.items()[0].id, "BC2026_Train_0001_S01_20250101_000000.ogg");
+  EXPECT_EQ(store.items()[0].energyPeakFrame, -1);
+
+  options.clipAnalysis = stages::ClipAnalysis::On;
+  stages::runFeatures(options, world());
+  set = report(root / "work")["sets"]["train_soundscapes"];
+  EXPECT_EQ(set["parts_reused"], 0);
+  FeatureStore analysed(root / "work/features/train_soundscapes.h5");
+  EXPECT_GE(analysed.items()[0].energyPeakFrame, 0);
+  EXPECT_EQ(analysed.attributes().at("energy_hop"), "512");
 }
 
 TEST(Features, CsvGivesTheTrainItemsAndTheirOrder) {

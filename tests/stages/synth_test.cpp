@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -16,7 +17,9 @@
 #include <set>
 #include <sstream>
 
+#include "audio/decode.hpp"
 #include "audio/stft.hpp"
+#include "audio/vad.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "meta/csv.hpp"
@@ -212,6 +215,26 @@ TEST_F(SynthTiny, TrainClipsDecodeAtTheirStatedRateChannelsAndLength) {
   }
 }
 
+TEST_F(SynthTiny, TheAudioLayersVoiceDetectorFindsTheRecordedVoiceSegments) {
+  // The side file says which clips start with speech and for how long; the VAD (audio/vad.hpp),
+  // written independently, must agree, and must find no speech in the other clips.
+  std::map<std::string, double> voiceEnd;
+  for (const auto& v : truth_["voice_segments"]) voiceEnd[v["filename"]] = v["end"];
+  ASSERT_FALSE(voiceEnd.empty());
+  for (const auto& c : truth_["train_clips"]) {
+    std::string name = c["filename"];
+    auto clip = audio::loadAudio(data() / "train_audio" / name, 32000);
+    auto lead = audio::findLeadingSegments(clip.samples.data(), clip.samples.size(), clip.sampleRate);
+    bool voice = std::any_of(lead.begin(), lead.end(), [](const auto& s) { return s.kind == audio::LeadKind::Voice; });
+    if (!voiceEnd.count(name)) {
+      EXPECT_FALSE(voice) << name << " has no voice segment";
+      continue;
+    }
+    EXPECT_TRUE(voice) << name;
+    EXPECT_NEAR(audio::leadingEnd(lead), voiceEnd[name], 0.3) << name;
+  }
+}
+
 TEST_F(SynthTiny, SoundscapesAreSixtySecondsOf32kHzMono) {
   for (const char* set : {"train_soundscapes", "test_soundscapes"}) {
     int n = 0;
@@ -292,36 +315,80 @@ TEST_F(SynthTiny, WindowLabelsFollowThePlacedCalls) {
   EXPECT_GT(emptyWindows, 0u) << "some windows hold no species";
 }
 
-TEST_F(SynthTiny, LabelledWindowsCarryTheSpeciesBandEnergy) {
+// Per soundscape and species: the energy in the species' band, frame by frame (1024-point power
+// spectra, hop 512, no padding, so frame t covers samples [512 t, 512 t + 1024)).
+struct BandEnergy {
+  std::map<std::string, std::vector<double>> perFrame;
+  static constexpr int kHop = 512;
+  static double frameCentre(size_t t) { return (t * kHop + 512) / 32000.0; }
+};
+
+BandEnergy bandEnergy(const std::vector<float>& samples, const std::map<std::string, std::pair<double, double>>& bands) {
+  static const audio::Stft stft(1024, BandEnergy::kHop, false, audio::PadMode::Zero);
+  BandEnergy e;
+  stft.forEachFrame(samples.data(), samples.size(), [&](int64_t, const float* power) {
+    for (auto& [label, band] : bands) {
+      double sum = 0;
+      for (int k = static_cast<int>(std::ceil(band.first / 31.25)); k * 31.25 <= band.second; ++k) sum += power[k];
+      e.perFrame[label].push_back(sum);
+    }
+  });
+  return e;
+}
+
+double meanDb(const std::vector<double>& energies) {
+  double sum = 0;
+  for (double v : energies) sum += 10 * std::log10(v + 1e-20);
+  return sum / energies.size();
+}
+
+// Over species with both kinds of sample: the mean of (labelled dB - unlabelled dB), and the share of
+// species for which labelled is louder.
+std::pair<double, double> contrast(const std::map<std::string, std::pair<std::vector<double>, std::vector<double>>>& split) {
+  double sum = 0, louder = 0;
+  int n = 0;
+  for (const auto& [label, v] : split) {
+    if (v.first.empty() || v.second.empty()) continue;
+    double diff = meanDb(v.first) - meanDb(v.second);
+    sum += diff, louder += diff > 0, ++n;
+  }
+  return n >= 3 ? std::pair{sum / n, louder / n} : std::pair{0.0, 0.0};
+}
+
+TEST_F(SynthTiny, LabelsAndCallsSitWhereTheSpeciesBandIsLoud) {
   std::map<std::string, std::pair<double, double>> bands;
   for (const auto& s : truth_["species"]) bands[s["label"]] = {s["band_hz"][0], s["band_hz"][1]};
-  audio::Stft stft(1024, 512, false, audio::PadMode::Zero);
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> db;  // labelled, unlabelled
+  // Windows: summed band energy of labelled vs unlabelled windows. Frames: band energy of frames
+  // inside a placed call of the species vs frames at least 0.2 s from any of its calls.
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> windows, frames;
   for (const auto& s : truth_["soundscapes"]) {
     Sound sound = decode(data() / s["set"].get<std::string>() / s["filename"].get<std::string>());
-    auto windows = expectedWindows(s["calls"]);
-    std::map<std::string, std::vector<double>> energy;  // per species, per window
-    for (auto& [label, band] : bands) energy[label].assign(12, 0.0);
-    stft.forEachFrame(sound.mono.data(), sound.mono.size(), [&](int64_t t, const float* power) {
-      int w = static_cast<int>(t * 512 / (5 * 32000));
-      if (w >= 12) return;
-      for (auto& [label, band] : bands)
-        for (int k = static_cast<int>(std::ceil(band.first / 31.25)); k * 31.25 <= band.second; ++k) energy[label][w] += power[k];
-    });
-    for (auto& [label, e] : energy)
-      for (int w = 0; w < 12; ++w) (windows[w].count(label) ? db[label].first : db[label].second).push_back(10 * std::log10(e[w] + 1e-20));
+    auto labels = expectedWindows(s["calls"]);
+    BandEnergy e = bandEnergy(sound.mono, bands);
+    for (auto& [label, perFrame] : e.perFrame) {
+      std::vector<double> window(12, 0.0);
+      for (size_t t = 0; t < perFrame.size(); ++t) {
+        double c = BandEnergy::frameCentre(t), distance = 1e9;
+        window[std::min(11, static_cast<int>(c / 5))] += perFrame[t];
+        for (const auto& call : s["calls"]) {
+          if (call["label"] != label) continue;
+          double start = call["start"], end = call["end"];
+          distance = std::min(distance, c < start ? start - c : c > end ? c - end : 0.0);
+        }
+        if (distance == 0) frames[label].first.push_back(perFrame[t]);
+        else if (distance >= 0.2) frames[label].second.push_back(perFrame[t]);
+      }
+      for (int w = 0; w < 12; ++w) (labels[w].count(label) ? windows[label].first : windows[label].second).push_back(window[w]);
+    }
   }
-  double sum = 0;
-  int compared = 0, louder = 0;
-  for (auto& [label, v] : db) {
-    if (v.first.empty() || v.second.empty()) continue;
-    double diff = std::accumulate(v.first.begin(), v.first.end(), 0.0) / v.first.size() -
-                  std::accumulate(v.second.begin(), v.second.end(), 0.0) / v.second.size();
-    sum += diff, ++compared, louder += diff > 0;
-  }
-  ASSERT_GE(compared, 3);
-  EXPECT_GT(sum / compared, 3.0) << "labelled windows should be louder in the species' band, on average";
-  EXPECT_GE(louder, compared * 3 / 4);
+  auto [windowGain, windowShare] = contrast(windows);
+  auto [frameGain, frameShare] = contrast(frames);
+  EXPECT_GT(windowGain, 3.0) << "labelled windows should be louder in the species' band, on average";
+  EXPECT_GE(windowShare, 0.75);
+  EXPECT_GT(frameGain, 6.0) << "frames inside a placed call should be louder in its band than frames away from it";
+  EXPECT_GE(frameShare, 0.75);
+  std::cout << "band energy, labelled over unlabelled: windows " << windowGain << " dB (" << 100 * windowShare
+            << "% of species louder), call frames " << frameGain << " dB (" << 100 * frameShare << "%)\n";
 }
 
 TEST_F(SynthTiny, CorruptFilesAreListedRecordedAndUndecodable) {
@@ -374,6 +441,17 @@ TEST(Synth, PresetsAndImpossibleSizes) {
   EXPECT_THROW(synth::resolvePreset(o), UsageError);
   o.species = 10, o.trainClips = 9;
   EXPECT_THROW(synth::resolvePreset(o), UsageError);
+}
+
+TEST(Synth, RefusesAFolderItDidNotWrite) {
+  auto dir = testing::scratchDir();
+  auto options = tinyOptions(dir, 1);
+  fs::create_directories(options.out / "train_audio" / "amakin1");
+  std::ofstream(options.out / "train.csv") << "primary_label\n";
+  std::ofstream(options.out / "train_audio" / "amakin1" / "XC1.ogg") << "real data";
+  EXPECT_THROW(runSynth(options), UsageError);
+  EXPECT_TRUE(fs::exists(options.out / "train_audio" / "amakin1" / "XC1.ogg"));
+  EXPECT_EQ(readTextFile(options.out / "train.csv"), "primary_label\n");
 }
 
 TEST(Synth, AllSpeciesHaveDistinctLabelsAndConfusablePairsShareABand) {

@@ -30,14 +30,14 @@ ItemFeatures computeItem(const SetItem& item, size_t index, const PartJob& job) 
   s.sourceSampleRate = audio.sourceRate;
   s.sourceChannels = audio.sourceChannels;
   s.duration = audio.seconds();
-  if (job.leadingSegments) {
+  if (job.clipAnalysis) {  // otherwise the index says "none": peak -1, no segments
     for (const auto& segment : audio::findLeadingSegments(samples, n, audio.sampleRate))
       s.vad.push_back({segment.start, segment.end, int8_t(segment.kind == audio::LeadKind::Voice ? 0 : 1)});
     if (!s.vad.empty()) s.leadEnd = s.vad.back().end;
+    audio::EnergyProfile energy = audio::energyProfile(samples, n, audio.sampleRate, job.energy);
+    s.energyPeakFrame = energy.peakFrame;
+    s.energyPeakAfterLead = energy.peakFrameFrom(s.leadEnd);
   }
-  audio::EnergyProfile energy = audio::energyProfile(samples, n, audio.sampleRate, job.energy);
-  s.energyPeakFrame = energy.peakFrame;
-  s.energyPeakAfterLead = energy.peakFrameFrom(s.leadEnd);
   return out;
 }
 

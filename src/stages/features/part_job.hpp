@@ -18,7 +18,7 @@ struct PartJob {
   std::filesystem::path data;
   const audio::LogMel* logmel = nullptr;
   audio::EnergyOptions energy;
-  bool leadingSegments = false;
+  bool clipAnalysis = false;  // energy peak and leading segments (train_audio)
   store::PartOptions store;  // n_mels, dtype, the set's attributes (the part adds its own)
 };
 

@@ -17,7 +17,7 @@ constexpr int kWindowSeconds = 5;
 constexpr int kWindows = kSoundscapeSeconds / kWindowSeconds;
 // A call counts in a window when it overlaps the window by this much, or by half its own length if
 // that is less (a 0.2 s note wholly inside a window counts; 50 ms of a long bout's tail does not).
-constexpr double kMeaningfulOverlapSeconds = 0.1;
+constexpr double kMeaningfulOverlapSeconds = 0.3;
 
 enum class SoundscapeSet { Train, Test };
 

@@ -1,0 +1,66 @@
+// chorus train --data DIR --work WORK [--config FILE] [--job BACKBONE/FOLD] [--resume] [--epochs N] ...
+// The command line of train::runTrain; also read from the [train] section of --config.
+#include <map>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+#include "train/train.hpp"
+
+namespace chorus::cli {
+
+Command addTrain(CLI::App& parent) {
+  auto o = std::make_shared<train::TrainOptions>();
+  auto loss = std::make_shared<std::string>("asl");
+  CLI::App* app = parent.add_subcommand(
+      "train",
+      "Train (backbone, fold) models on the feature stores into WORK/models/<backbone>-f<k>/:\n"
+      "  epoch-NNNN/ checkpoints (weights, optimizer, RNG, state.json with the feature parameters),\n"
+      "  last.json and best.json naming them, metrics.csv per epoch, oof.csv (best epoch's held-out\n"
+      "  predictions), report.json (rows that could not be used). Without --job: every backbone x fold,\n"
+      "  skipping finished ones and continuing unfinished ones.");
+  app->add_option("--data", o->data, "Dataset root in the Kaggle layout")->required();
+  app->add_option("--work", o->work, "Work folder: meta/ and features/ are read, models/ written")->required();
+  app->add_option("--job", o->job, "One job, BACKBONE/FOLD (e.g. efficientnet_b0/0)");
+  app->add_flag("--resume", o->resume, "Continue the job from its last checkpoint");
+  app->add_option("--backbones", o->backbones, "Backbones trained without --job")->capture_default_str();
+  app->add_option("--folds", o->folds, "Folds trained without --job")->capture_default_str();
+  app->add_option("--epochs", o->epochs, "Epochs per job")->capture_default_str();
+  app->add_option("--stop-after", o->stopAfter, "Stop after this many epochs in this run (0: run to the end)")
+      ->capture_default_str();
+  app->add_option("--batch-size", o->batchSize)->capture_default_str();
+  app->add_option("--eval-batch-size", o->evalBatchSize)->capture_default_str();
+  app->add_option("--max-steps-per-epoch", o->maxStepsPerEpoch, "Cap on steps per epoch (0: none)")->capture_default_str();
+  app->add_option("--lr", o->lr, "Peak learning rate (head and last block)")->capture_default_str();
+  app->add_option("--min-lr", o->minLr, "Floor of the cosine decay")->capture_default_str();
+  app->add_option("--warmup-epochs", o->warmupEpochs, "Linear warmup length")->capture_default_str();
+  app->add_option("--weight-decay", o->weightDecay)->capture_default_str();
+  app->add_option("--layer-decay", o->layerDecay, "lr scale = layer_decay^(blocks - layer)")->capture_default_str();
+  app->add_option("--grad-clip", o->gradClip, "Max gradient norm (0: off)")->capture_default_str();
+  app->add_option("--patience", o->patience, "Early stopping after this many epochs without improvement (0: off)")
+      ->capture_default_str();
+  app->add_option("--loss", *loss, "asl (AsymmetricLoss) or bce")->check(CLI::IsMember({"asl", "bce"}))->capture_default_str();
+  app->add_option("--gamma-neg", o->loss.gammaNeg)->capture_default_str();
+  app->add_option("--gamma-pos", o->loss.gammaPos)->capture_default_str();
+  app->add_option("--asl-clip", o->loss.clip)->capture_default_str();
+  app->add_option("--head", o->model.head, "sed or pooled")->capture_default_str();
+  app->add_option("--drop-rate", o->model.dropRate)->capture_default_str();
+  app->add_option("--drop-path-rate", o->model.dropPathRate)->capture_default_str();
+  app->add_option("--secondary-target", o->secondaryTarget, "Target value of secondary labels")->capture_default_str();
+  app->add_flag("--augment,!--no-augment", o->augment, "Training augmentations (roll, noise, gain, masks)")
+      ->capture_default_str();
+  app->add_option("--seed", o->seed)->capture_default_str();
+  app->add_option("--threads", o->threads, "Torch CPU threads (fixed: CPU results depend on it)")->capture_default_str();
+  app->add_option("--device", o->device)->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  return {app, [o, loss] {
+            o->loss.kind = model::parseLossKind(*loss);
+            auto results = train::runTrain(*o);
+            for (const auto& r : results)
+              CHORUS_LOG(Info) << r.job.name() << ": " << (r.skipped ? "skipped (finished), " : "") << r.epochs
+                               << " epochs, best epoch " << r.bestEpoch << ", out-of-fold AUC " << r.bestScore
+                               << (r.secondsPerEpoch > 0 ? ", " + std::to_string(r.secondsPerEpoch) + " s/epoch" : "");
+            return 0;
+          }};
+}
+
+}  // namespace chorus::cli

@@ -1,0 +1,118 @@
+#include "dataset/batch.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "audio/logmel.hpp"
+#include "audio/mel_options.hpp"
+#include "core/error.hpp"
+#include "dataset/crop.hpp"
+#include "store/feature_store.hpp"
+
+namespace chorus::dataset {
+
+namespace {
+
+// The log-mel parameters the store was made with; a store without them (written by hand) is taken
+// to have the defaults. The same reading as stages::storeMelOptions, which this layer cannot use.
+audio::MelOptions melOptionsOf(const store::FeatureStore& store) {
+  std::map<std::string, std::string> mel;
+  for (const auto& [key, unused] : audio::MelOptions{}.describe())
+    if (auto it = store.attributes().find(key); it != store.attributes().end()) mel[key] = it->second;
+  if (mel.empty()) return audio::MelOptions{};
+  return audio::MelOptions::fromDescription(mel);
+}
+
+int64_t clipStart(const BatchSource& s, const Example& e, const Slot& slot, Mode mode, int64_t epoch) {
+  const auto& item = s.clips->items().at(e.item);
+  ClipTiming timing = clipTiming(item, s.framesPerSecond, s.energyHopRatio);
+  if (timing.frames > s.frames && timing.peakFrame < 0 && s.crop.mode == CropMode::Energy)
+    timing.peakFrame = peakFromMel(s.clips->readItem(e.item), s.mels, s.crop.avoidLead ? timing.leadEndFrame : 0);
+  if (mode == Mode::Validate) return cropStart(timing, s.frames, s.crop, s.framesPerSecond, nullptr);
+  ExampleRng rng(s.seed, epoch, slot.slot, Stream::Crop);
+  return cropStart(timing, s.frames, s.crop, s.framesPerSecond, &rng);
+}
+
+}  // namespace
+
+BatchSource BatchSource::forStores(const store::FeatureStore& clips, const store::FeatureStore* soundscapes,
+                                   const BackgroundPool* background, size_t speciesCount) {
+  BatchSource s;
+  s.clips = &clips;
+  s.soundscapes = soundscapes;
+  s.background = background;
+  s.speciesCount = speciesCount;
+  audio::MelOptions mel = melOptionsOf(clips);
+  mel.nMels = clips.nMels();
+  s.filterbank = audio::melFilterbank(mel);
+  s.sampleRate = mel.sampleRate;
+  s.framesPerSecond = dataset::framesPerSecond(clips);
+  s.mels = clips.nMels();
+  if (auto it = clips.attributes().find("energy_hop"); it != clips.attributes().end()) {
+    const double energyHop = std::atof(it->second.c_str());
+    if (!(energyHop > 0)) throw InputError(clips.path().string() + ": attribute energy_hop is not a positive number");
+    s.energyHopRatio = energyHop / mel.hop;
+  }
+  return s;
+}
+
+Window exampleWindow(const BatchSource& s, const Example& e, const Slot& slot, Mode mode, int64_t epoch) {
+  Window w;
+  if (e.source == Source::Clip) {
+    w = readWindow(*s.clips, e.item, clipStart(s, e, slot, mode, epoch), s.frames);
+  } else {
+    if (!s.soundscapes) throw Error("soundscape example " + e.id + " but no soundscape store");
+    const int64_t itemFrames = s.soundscapes->items().at(e.item).frameCount;
+    // The labelled window itself; one at the end of a recording shorter than its grid is moved in.
+    const int64_t start = itemFrames >= s.frames ? std::clamp<int64_t>(e.frameStart, 0, itemFrames - s.frames) : 0;
+    w = readWindow(*s.soundscapes, e.item, start, s.frames);
+  }
+  if (mode == Mode::Train) {
+    AugmentContext context;
+    context.filterbank = &s.filterbank;
+    context.sampleRate = s.sampleRate;
+    context.background = s.background;
+    context.maskValueDb = float(s.normalisation.meanDb);
+    augment(w, s.augment, context, s.seed, epoch, slot.slot);
+  }
+  return w;
+}
+
+void assembleBatch(const BatchSource& s, const ExampleSet& examples, const std::vector<Slot>& slots, Mode mode,
+                   int64_t epoch, float* inputs, float* targets, int threads) {
+  const size_t perExample = size_t(s.mels) * size_t(s.frames);
+  auto one = [&](size_t i) {
+    const Example& e = examples.examples.at(slots[i].example);
+    Window w = exampleWindow(s, e, slots[i], mode, epoch);
+    float* out = inputs + i * perExample;
+    std::copy(w.db.begin(), w.db.end(), out);
+    s.normalisation.apply(out, perExample);
+    if (targets) denseTargets(e, s.speciesCount, targets + i * s.speciesCount);
+  };
+  const size_t workers = std::min<size_t>(size_t(std::max(threads, 1)), slots.size());
+  if (workers <= 1) {
+    for (size_t i = 0; i < slots.size(); ++i) one(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failureLock;
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < workers; ++t)
+    pool.emplace_back([&] {
+      for (size_t i; (i = next++) < slots.size();) try {
+          one(i);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failureLock);
+          if (!failure) failure = std::current_exception();
+        }
+    });
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace chorus::dataset

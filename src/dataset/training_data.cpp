@@ -1,0 +1,59 @@
+#include "dataset/training_data.hpp"
+
+#include "core/error.hpp"
+#include "store/feature_store.hpp"
+
+namespace chorus::dataset {
+
+namespace fs = std::filesystem;
+
+TrainingData::TrainingData(const DataOptions& options) : options_(options) {
+  options_.augment.validate();
+  if (options_.normalisation.stdDb <= 0) throw UsageError("normalisation std must be positive");
+  const MetaFiles meta = MetaFiles::inWork(options_.work);
+  const fs::path clipPath = options_.clipStore.empty() ? options_.work / "features" / "train_audio.h5" : options_.clipStore;
+  const fs::path scapePath =
+      options_.soundscapeStore.empty() ? options_.work / "features" / "train_soundscapes.h5" : options_.soundscapeStore;
+  clips_ = std::make_unique<store::FeatureStore>(clipPath);
+  // The soundscape store is optional when not asked for explicitly (a run without soundscapes).
+  if (!options_.soundscapeStore.empty() || fs::exists(scapePath))
+    soundscapes_ = std::make_unique<store::FeatureStore>(scapePath);
+  species_ = readSpecies(meta.species, fs::exists(meta.rareSpecies) ? meta.rareSpecies : fs::path());
+  SplitOptions split;
+  split.fold = options_.fold;
+  split.soundscapes = options_.soundscapes;
+  split.targets = options_.targets;
+  split_ = loadSplit(fs::exists(meta.soundscapeWindows) ? meta : MetaFiles{meta.trainClips, {}, {}, {}}, species_,
+                     *clips_, soundscapes_.get(), split);
+  if (split_.train.examples.empty()) throw InputError(meta.trainClips.string() + ": no training examples for fold " +
+                                                      std::to_string(options_.fold));
+  background_ = std::make_unique<BackgroundPool>();
+  if (soundscapes_) {
+    // Every labelled window of every fold, loaded with soundscapes on, to keep them out of the pool.
+    SplitOptions all = split;
+    all.soundscapes = true;
+    const Split labelled = fs::exists(meta.soundscapeWindows)
+                               ? loadSplit(meta, species_, *clips_, soundscapes_.get(), all)
+                               : Split{};
+    std::vector<const Example*> windows;
+    for (const auto* set : {&labelled.train, &labelled.valid})
+      for (const auto& e : set->examples)
+        if (e.source == Source::Soundscape) windows.push_back(&e);
+    background_ = std::make_unique<BackgroundPool>(*soundscapes_, windows, options_.fold);
+  }
+  source_ = BatchSource::forStores(*clips_, soundscapes_.get(), background_.get(), species_.labels.size());
+  source_.crop = options_.crop;
+  source_.augment = options_.augment;
+  source_.normalisation = options_.normalisation;
+  source_.seed = options_.sampler.seed;
+}
+
+TrainingData::~TrainingData() = default;
+
+void TrainingData::batch(const std::vector<Slot>& slots, Mode mode, int64_t epoch, float* inputs,
+                         float* targets) const {
+  assembleBatch(source_, mode == Mode::Train ? split_.train : split_.valid, slots, mode, epoch, inputs, targets,
+                options_.threads);
+}
+
+}  // namespace chorus::dataset

@@ -1,0 +1,116 @@
+#include "train/checkpoint_dir.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "model/checkpoint.hpp"
+
+namespace chorus::train {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string epochDirName(int epoch) {
+  char name[32];
+  std::snprintf(name, sizeof name, "epoch-%04d", epoch);
+  return name;
+}
+
+torch::Tensor cpuGeneratorState() { return at::globalContext().defaultGenerator(at::kCPU).get_state(); }
+
+json stateJson(const TrainState& s) {
+  return {{"epoch", s.epoch},        {"step", s.step},       {"seed", s.seed},
+          {"best_score", s.bestScore}, {"best_epoch", s.bestEpoch}, {"since_best", s.sinceBest},
+          {"finished", s.finished},  {"metrics_csv", metricsCsv(s.metrics)}, {"features", s.features},
+          {"config", json::parse(s.config.empty() ? "{}" : s.config)}};
+}
+
+}  // namespace
+
+void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& pointers, const TrainState& state,
+                    const torch::nn::Module& model, const torch::optim::Optimizer& optimizer) {
+  ensureDir(jobDir);
+  const fs::path target = jobDir / epochDirName(state.epoch);
+  const fs::path temp = temporaryPathFor(target);
+  fs::remove_all(temp);
+  ensureDir(temp);
+  model::saveWeights(model, temp / "weights.pt");
+  {
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    archive.save_to((temp / "optimizer.pt").string());
+  }
+  model::writeTensorFile(temp / "rng.pt", {{"cpu", cpuGeneratorState()}});
+  writeFileAtomic(temp / "state.json", stateJson(state).dump(1) + "\n");
+  fs::remove_all(target);  // a stale copy of this epoch (a rerun after a kill): replaced whole
+  fs::rename(temp, target);
+  for (const auto& p : pointers) writeFileAtomic(jobDir / (p + ".json"), json{{"dir", target.filename()}}.dump() + "\n");
+  // Keep only what a pointer names.
+  std::vector<fs::path> named;
+  for (const char* p : {"last", "best"})
+    if (auto d = checkpointDir(jobDir, p)) named.push_back(d->lexically_normal());
+  for (const auto& entry : fs::directory_iterator(jobDir)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || name.rfind("epoch-", 0) != 0 || name.find(".tmp") != std::string::npos) continue;
+    if (std::find(named.begin(), named.end(), entry.path().lexically_normal()) == named.end()) fs::remove_all(entry.path());
+  }
+}
+
+std::optional<fs::path> checkpointDir(const fs::path& jobDir, const std::string& pointer) {
+  const fs::path file = jobDir / (pointer + ".json");
+  if (!fs::exists(file)) return std::nullopt;
+  try {
+    return jobDir / json::parse(readTextFile(file)).at("dir").get<std::string>();
+  } catch (const json::exception& e) {
+    throw InputError(file.string() + ": not a checkpoint pointer: " + e.what());
+  }
+}
+
+TrainState readState(const fs::path& dir) {
+  const fs::path file = dir / "state.json";
+  try {
+    json j = json::parse(readTextFile(file));
+    TrainState s;
+    s.epoch = j.at("epoch");
+    s.step = j.at("step");
+    s.seed = j.at("seed");
+    s.bestScore = j.at("best_score");
+    s.bestEpoch = j.at("best_epoch");
+    s.sinceBest = j.at("since_best");
+    s.finished = j.at("finished");
+    s.metrics = parseMetricsCsv(j.at("metrics_csv").get<std::string>(), file.string());
+    s.features = j.at("features").get<std::map<std::string, std::string>>();
+    s.config = j.at("config").dump();
+    return s;
+  } catch (const json::exception& e) {
+    throw InputError(file.string() + ": not a training state: " + e.what());
+  }
+}
+
+void loadCheckpoint(const fs::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer) {
+  model::loadWeights(model, dir / "weights.pt");
+  torch::serialize::InputArchive archive;
+  archive.load_from((dir / "optimizer.pt").string());
+  optimizer.load(archive);
+  auto rng = model::readTensorFile(dir / "rng.pt");
+  at::Generator generator = at::globalContext().defaultGenerator(at::kCPU);  // a handle on the global one
+  generator.set_state(rng.at("cpu"));
+}
+
+void requireSameFeatures(const TrainState& state, const std::string& checkpoint,
+                         const std::map<std::string, std::string>& store, const std::string& storeName) {
+  for (const auto& [key, value] : state.features) {
+    auto it = store.find(key);
+    if (it == store.end() && key.rfind("norm_", 0) == 0) continue;  // normalisation is the model's, not the store's
+    if (it == store.end() || it->second != value)
+      throw InputError(checkpoint + " was trained on features with " + key + " = " + value + ", but " + storeName +
+                       " has " + (it == store.end() ? std::string("no ") + key : key + " = " + it->second) +
+                       ": recompute the features or retrain");
+  }
+}
+
+}  // namespace chorus::train

@@ -1,0 +1,53 @@
+// A training checkpoint: one directory per saved epoch under the job's folder
+//   models/<backbone>-f<k>/epoch-NNNN/  weights.pt (torch.save-compatible state dict),
+//                                       optimizer.pt (AdamW moments and steps), rng.pt (torch
+//                                       generator states), state.json (epoch, step, scores,
+//                                       metrics rows, feature parameters + normalisation, the
+//                                       resolved config, the sampler seed)
+//   models/<backbone>-f<k>/last.json, best.json   {"dir": "epoch-NNNN"}
+// A directory is written under a temporary name and renamed whole; the pointers are rewritten
+// atomically afterwards, so a kill at any moment leaves last.json naming a complete checkpoint.
+// Directories no pointer names are removed.
+#pragma once
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "train/metrics_log.hpp"
+
+namespace chorus::train {
+
+struct TrainState {
+  int epoch = 0;       // epochs finished
+  int64_t step = 0;    // optimizer steps taken
+  uint64_t seed = 0;   // sampler and crop seed
+  double bestScore = -1;
+  int bestEpoch = 0;
+  int sinceBest = 0;   // epochs without a better headline score (early stopping)
+  bool finished = false;
+  std::vector<EpochMetrics> metrics;
+  std::map<std::string, std::string> features;  // the store's mel parameters + normalisation
+  std::string config;                           // the resolved options, JSON
+};
+
+// Saves a checkpoint of `state` and points `pointers` ("last", "best") at it.
+void saveCheckpoint(const std::filesystem::path& jobDir, const std::vector<std::string>& pointers,
+                    const TrainState& state, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer);
+
+// The directory a pointer names, if there is one.
+std::optional<std::filesystem::path> checkpointDir(const std::filesystem::path& jobDir, const std::string& pointer);
+
+TrainState readState(const std::filesystem::path& dir);  // InputError naming the file
+// Weights (strict), optimizer state and the torch generator states of a checkpoint.
+void loadCheckpoint(const std::filesystem::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer);
+
+// InputError when a store's feature parameters are not the checkpoint's: a model must never see
+// features it was not trained on. Names both, and the first key that differs.
+void requireSameFeatures(const TrainState& state, const std::string& checkpoint,
+                         const std::map<std::string, std::string>& store, const std::string& storeName);
+
+}  // namespace chorus::train
