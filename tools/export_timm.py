@@ -14,6 +14,7 @@ first convolution to --in-chans (1 for log-mel) as it does for hub weights. --re
 {input, logits, features} computed by PyTorch in eval mode, which tests compare with chorus's.
 """
 import argparse
+import os
 import sys
 
 import torch
@@ -45,7 +46,9 @@ def main():
                               scriptable=True, exportable=True, **extra)
     model.eval()
     scripted = torch.jit.script(model)
-    scripted.save(args.out)
+    temp = f"{args.out}.tmp.{os.getpid()}"  # written whole or not at all
+    scripted.save(temp)
+    os.replace(temp, args.out)
 
     if args.reference:
         x = torch.randn(2, args.in_chans, 128, args.frames, generator=torch.Generator().manual_seed(11))
@@ -55,7 +58,9 @@ def main():
             eager = model(x)
         # The scripted module must agree with the eager timm model it came from.
         assert torch.allclose(ref["logits"], eager, atol=1e-5), "scripted and eager outputs differ"
-        torch.save(ref, args.reference)
+        temp = f"{args.reference}.tmp.{os.getpid()}"
+        torch.save(ref, temp)
+        os.replace(temp, args.reference)
     print(f"export_timm: wrote {args.out} ({sum(p.numel() for p in model.parameters())} parameters)")
 
 

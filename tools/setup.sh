@@ -31,7 +31,10 @@ if ! "$PYTHON" -c "import torch, sys; sys.exit(0 if torch.__version__.split('+')
   echo "setup: installing torch==$TORCH_VERSION from PyPI"
   "$PYTHON" -m pip install -q "torch==$TORCH_VERSION"
 fi
-"$PYTHON" -c "import numpy, sklearn, h5py" 2>/dev/null || "$PYTHON" -m pip install -q numpy scikit-learn h5py torchaudio==2.11.0 librosa timm torchvision==0.26.0
+# torchaudio/torchvision are pinned to the torch release: an unpinned one would replace torch.
+"$PYTHON" -c "import numpy, sklearn, h5py, soundfile, torchaudio, librosa, timm" 2>/dev/null ||
+  "$PYTHON" -m pip install -q numpy scikit-learn h5py soundfile "torch==$TORCH_VERSION" torchaudio==2.11.0 \
+    librosa timm torchvision==0.26.0
 
 ccache --max-size=10G >/dev/null 2>&1 || true
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$(command -v "$PYTHON")"

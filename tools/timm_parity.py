@@ -24,6 +24,13 @@ except ImportError:
     sys.exit(3)
 
 
+def save_atomic(obj, path):
+    """Tests may run this script concurrently (ctest -j): readers must never see a half-written file."""
+    temp = f"{path}.tmp.{os.getpid()}"
+    torch.save(obj, temp)
+    os.replace(temp, path)
+
+
 def randomize(model, gen):
     with torch.no_grad():
         for name, module in model.named_modules():
@@ -48,12 +55,12 @@ def main():
     model = timm.create_model(name, in_chans=1, num_classes=0, pretrained=False, **kwargs)
     randomize(model, torch.Generator().manual_seed(99))
     state = {k: v.clone() for k, v in model.state_dict().items()}
-    torch.save(state, os.path.join(out_dir, "weights.pt"))
+    save_atomic(state, os.path.join(out_dir, "weights.pt"))
     if name.startswith("convnext"):
         plain = timm.create_model(name, in_chans=1, num_classes=0, pretrained=False)
         renamed = {("head.norm." + k[len("norm_pre."):] if k.startswith("norm_pre.") else k): v for k, v in state.items()}
         assert set(renamed) == set(plain.state_dict()), "plain convnext names differ from the renamed ones"
-        torch.save(renamed, os.path.join(out_dir, "weights_plain.pt"))
+        save_atomic(renamed, os.path.join(out_dir, "weights_plain.pt"))
 
     x = torch.randn(2, 1, 128, 313, generator=torch.Generator().manual_seed(7))
     model.eval()
@@ -69,7 +76,7 @@ def main():
     }
     if hasattr(model, "bn1"):
         io["bn1_running_mean_after_train"] = model.bn1.running_mean.clone()
-    torch.save(io, os.path.join(out_dir, "io.pt"))
+    save_atomic(io, os.path.join(out_dir, "io.pt"))  # last: its presence means complete
 
 
 if __name__ == "__main__":

@@ -1,7 +1,5 @@
 // chorus features --data DIR --work WORK [--set train_audio|train_soundscapes|test_soundscapes|all]
 // Runs as one rank alone or as N ranks under mpirun/srun.
-#include <map>
-
 #include "cli/commands.hpp"
 #include "dist/mpi_context.hpp"
 #include "stages/features.hpp"
@@ -11,6 +9,7 @@ namespace chorus::cli {
 Command addFeatures(CLI::App& parent) {
   auto options = std::make_shared<stages::FeaturesOptions>();
   auto dtype = std::make_shared<std::string>("float16");
+  auto analysis = std::make_shared<std::string>("auto");
   auto* app = parent.add_subcommand(
       "features", "Log-mel feature stores, WORK/features/<set>.h5 (one HDF5 dataset per set, h5py-readable).\n"
                   "Run under mpirun to share the files among ranks; a rerun computes only what is missing.\n"
@@ -25,13 +24,12 @@ Command addFeatures(CLI::App& parent) {
                   "-100..+60 dB range) or float32 (exact)")
       ->check(CLI::IsMember({"float16", "float32"}))
       ->capture_default_str();
-  const std::map<std::string, stages::ClipAnalysis> analysis = {
-      {"auto", stages::ClipAnalysis::Auto}, {"on", stages::ClipAnalysis::On}, {"off", stages::ClipAnalysis::Off}};
-  app->add_option("--clip-analysis", options->clipAnalysis,
+  app->add_option("--clip-analysis", *analysis,
                   "Energy peak and leading voice/silence segments for the training crop: auto (train_audio only), on, off")
-      ->transform(CLI::CheckedTransformer(analysis, CLI::ignore_case))
-      ->default_str("auto");
-  app->add_option("--part-seconds", options->partSeconds, "Audio per part file (the unit of sharing and resume)")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
+  app->add_option("--part-seconds", options->partSeconds,
+                  "Largest part file, in audio-s (the unit of sharing and resume; a small set gets smaller parts)")
       ->capture_default_str();
   app->add_option("--part-files", options->partFiles, "At most this many files per part")->capture_default_str();
   app->add_option("--threads", options->threads,
@@ -42,8 +40,11 @@ Command addFeatures(CLI::App& parent) {
   app->add_flag("--retry-failed", options->retryFailed, "Recompute parts that recorded failed files");
   app->add_flag("--decode-only", options->decodeOnly, "Benchmark floor: decode every file, write nothing");
   options->mel.addTo(*app);
-  return {app, [options, dtype] {
+  return {app, [options, dtype, analysis] {
             options->dtype = store::melDtypeFromString(*dtype);
+            options->clipAnalysis = *analysis == "on"    ? stages::ClipAnalysis::On
+                                    : *analysis == "off" ? stages::ClipAnalysis::Off
+                                                         : stages::ClipAnalysis::Auto;
             dist::MpiContext mpi;
             auto summary = stages::runFeatures(*options, mpi);
             return static_cast<int>(summary.exitCode);

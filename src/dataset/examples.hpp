@@ -54,7 +54,7 @@ Species readSpecies(const std::filesystem::path& speciesList, const std::filesys
 
 struct Split {
   ExampleSet train, valid;
-  std::vector<meta::RowIssue> issues;  // kinds: missing_item, unknown_label, bad_fold, bad_window
+  std::vector<meta::RowIssue> issues;  // missing_item, unknown_label, bad_fold, bad_window, bad_secondary_labels
 };
 
 struct SplitOptions {

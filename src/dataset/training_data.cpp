@@ -29,14 +29,16 @@ TrainingData::TrainingData(const DataOptions& options) : options_(options) {
                                                       std::to_string(options_.fold));
   background_ = std::make_unique<BackgroundPool>();
   if (soundscapes_) {
-    // Every labelled window of every fold, loaded with soundscapes on, to keep them out of the pool.
-    SplitOptions all = split;
-    all.soundscapes = true;
-    const Split labelled = fs::exists(meta.soundscapeWindows)
-                               ? loadSplit(meta, species_, *clips_, soundscapes_.get(), all)
-                               : Split{};
+    // Every labelled window of every fold is kept out of the pool, also when they are not examples.
+    Split labelled;
+    if (!options_.soundscapes && fs::exists(meta.soundscapeWindows)) {
+      SplitOptions all = split;
+      all.soundscapes = true;
+      labelled = loadSplit(meta, species_, *clips_, soundscapes_.get(), all);
+    }
+    const Split& windowsFrom = options_.soundscapes ? split_ : labelled;
     std::vector<const Example*> windows;
-    for (const auto* set : {&labelled.train, &labelled.valid})
+    for (const auto* set : {&windowsFrom.train, &windowsFrom.valid})
       for (const auto& e : set->examples)
         if (e.source == Source::Soundscape) windows.push_back(&e);
     background_ = std::make_unique<BackgroundPool>(*soundscapes_, windows, options_.fold);

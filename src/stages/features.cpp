@@ -15,6 +15,7 @@
 #include "dist/sharding.hpp"
 #include "stages/features/items.hpp"
 #include "stages/features/part_job.hpp"
+#include "stages/features/on_root.hpp"
 #include "stages/features/plan.hpp"
 #include "stages/features/report.hpp"
 #include "store/feature_store.hpp"
@@ -43,37 +44,14 @@ audio::MelOptions storeMelOptions(const store::FeatureStore& store) {
 
 namespace {
 
-// Runs `work` on rank 0 and hands its result, or its error (same message, same exit code), to every
-// rank; collective. Keeps all ranks in step when rank 0 alone reads or writes shared files.
-std::string onRoot(const dist::MpiContext& mpi, const std::function<std::string()>& work) {
-  nlohmann::json outcome;
-  if (mpi.isRoot()) {
-    try {
-      outcome = {{"value", work()}};
-    } catch (const Error& e) {
-      outcome = {{"error", e.what()}, {"code", static_cast<int>(e.code())}};
-    } catch (const std::exception& e) {
-      outcome = {{"error", e.what()}, {"code", static_cast<int>(ExitCode::Failure)}};
-    }
-  }
-  outcome = nlohmann::json::parse(mpi.broadcast(mpi.isRoot() ? outcome.dump() : std::string()));
-  if (outcome.contains("error")) {
-    const std::string what = outcome["error"];
-    const ExitCode code = ExitCode(outcome["code"].get<int>());
-    if (code == ExitCode::BadInput) throw InputError(what);  // the same type on every rank, not just the code
-    if (code == ExitCode::Usage) throw UsageError(what);
-    throw Error(what, code);
-  }
-  return outcome["value"].get<std::string>();
-}
-
 bool clipAnalysisFor(const FeaturesOptions& options, const std::string& set) {
   if (options.clipAnalysis == ClipAnalysis::Auto) return set == "train_audio";
   return options.clipAnalysis == ClipAnalysis::On;
 }
 
-// Everything that changes what a store holds; a part made under other values is not reused.
-std::map<std::string, std::string> setAttributes(const FeaturesOptions& options, const std::string& set) {
+}  // namespace
+
+std::map<std::string, std::string> storeAttributes(const FeaturesOptions& options, const std::string& set) {
   auto a = options.mel.describe();
   a["set"] = set;
   const bool analysed = clipAnalysisFor(options, set);
@@ -86,67 +64,59 @@ std::map<std::string, std::string> setAttributes(const FeaturesOptions& options,
   return a;
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+namespace {
+
+// Items, their costs and the parts, the same on every rank; rank 0 prepares the resume.
+struct SetPlan {
+  std::vector<SetItem> items;
+  std::vector<Probe> probes;
+  std::vector<PartPlan> parts;
+  std::map<std::string, std::string> attributes;
+};
+
+SetPlan planSet(const FeaturesOptions& options, const std::string& set, SetSummary& summary,
+                const dist::MpiContext& mpi) {
+  const fs::path featuresDir = options.work / "features", partsDir = featuresDir / (set + ".parts");
+  SetPlan plan;
+  plan.items = itemsFromJson(onRoot(mpi, [&] { return itemsToJson(listSetItems(options.data, options.work, set)); }));
+  plan.probes = probeItems(options.data, plan.items, mpi);
+  plan.attributes = storeAttributes(options, set);
+  summary.items = plan.items.size();
+  summary.partSeconds = partSecondsFor(plan.probes, options.partSeconds);
+  plan.parts = planParts(plan.items, plan.probes, summary.partSeconds, options.partFiles, plan.attributes, partsDir);
+  summary.parts = plan.parts.size();
+  if (options.decodeOnly) return plan;
+  std::string done = onRoot(mpi, [&] {
+    ensureDir(partsDir);
+    prepareResume(plan.parts, partsDir, featuresDir / (set + ".h5"), options.retryFailed);
+    std::string flags;
+    for (const auto& p : plan.parts) flags += p.done ? '1' : '0';
+    return flags;
+  });
+  for (size_t i = 0; i < plan.parts.size(); ++i) plan.parts[i].done = done[i] == '1';
+  return plan;
 }
 
-SetSummary runSet(const FeaturesOptions& options, const std::string& set, const audio::LogMel& logmel,
-                  const dist::MpiContext& mpi) {
-  const auto start = std::chrono::steady_clock::now();
-  const fs::path featuresDir = options.work / "features";
-  const fs::path partsDir = featuresDir / (set + ".parts");
-  const fs::path masterPath = featuresDir / (set + ".h5");
-  SetSummary summary;
-  summary.set = set;
-
-  auto items = itemsFromJson(onRoot(mpi, [&] { return itemsToJson(listSetItems(options.data, options.work, set)); }));
-  summary.items = items.size();
-  auto probes = probeItems(options.data, items, mpi);
-  const auto attributes = setAttributes(options, set);
-  summary.partSeconds = partSecondsFor(probes, options.partSeconds);
-  auto parts = planParts(items, probes, summary.partSeconds, options.partFiles, attributes, partsDir);
-  summary.parts = parts.size();
-
-  if (!options.decodeOnly) {
-    std::string done = onRoot(mpi, [&] {
-      ensureDir(partsDir);
-      markFinishedParts(parts, partsDir, options.retryFailed);
-      std::string flags;
-      for (const auto& p : parts) flags += p.done ? '1' : '0';
-      return flags;
-    });
-    for (size_t i = 0; i < parts.size(); ++i) parts[i].done = done[i] == '1';
-  }
-
-  // Share the parts still to do by cost; each rank works through its own in item order.
+// Shares the parts still to do by cost and computes this rank's, on options.threads threads (HDF5
+// calls are serialised inside the store). Collective: if any rank fails, every rank throws.
+PartResult computeShare(const FeaturesOptions& options, const std::string& set, const SetPlan& plan,
+                        const PartJob& job, SetSummary& summary, const dist::MpiContext& mpi) {
   std::vector<size_t> todo;
   std::vector<double> costs;
-  for (size_t i = 0; i < parts.size(); ++i)
-    if (!parts[i].done) todo.push_back(i), costs.push_back(parts[i].cost);
-  summary.partsReused = parts.size() - todo.size();
+  for (size_t i = 0; i < plan.parts.size(); ++i)
+    if (!plan.parts[i].done) todo.push_back(i), costs.push_back(plan.parts[i].cost);
+  summary.partsReused = plan.parts.size() - todo.size();
   summary.partsWritten = todo.size();
-  const auto owner = dist::assignByCost(costs, mpi.size());
-  const auto mine = dist::itemsOfRank(owner, mpi.rank());
+  const auto mine = dist::itemsOfRank(dist::assignByCost(costs, mpi.size()), mpi.rank());
   double myAudio = 0;
   for (size_t k : mine)
-    for (size_t i = parts[todo[k]].begin; i < parts[todo[k]].end; ++i) myAudio += probes[i].seconds;
-  CHORUS_LOG(Info) << set << ": " << items.size() << " items in " << parts.size() << " parts of <= "
-                   << summary.partSeconds << " audio-s, "
-                   << summary.partsReused << " already finished; this rank takes " << mine.size() << " parts ("
-                   << myAudio << " audio-s)";
+    for (size_t i = plan.parts[todo[k]].begin; i < plan.parts[todo[k]].end; ++i) myAudio += plan.probes[i].seconds;
+  CHORUS_LOG(Info) << set << ": " << plan.items.size() << " items in " << plan.parts.size() << " parts of <= "
+                   << summary.partSeconds << " audio-s, " << summary.partsReused
+                   << " already finished; this rank takes " << mine.size() << " parts (" << myAudio << " audio-s)";
 
-  PartJob job;
-  job.data = options.data;
-  job.logmel = &logmel;
-  job.energy = options.energy;
-  job.clipAnalysis = clipAnalysisFor(options, set);
-  job.store.nMels = options.mel.nMels;
-  job.store.dtype = options.dtype;
-  job.store.attributes = attributes;
-
-  // This rank's parts, on options.threads threads (HDF5 calls are serialised inside the store).
   std::mutex doneMutex;
-  PartResult mineDone;
+  PartResult done;
   std::string error;
   try {
     Progress progress("features " + set + (mpi.size() > 1 ? " (rank 0's share)" : ""), myAudio, "audio-s");
@@ -155,12 +125,12 @@ SetSummary runSet(const FeaturesOptions& options, const std::string& set, const 
       progress.advance(seconds);
     };
     forEachOnThreads(mine.size(), options.threads, [&](size_t k) {
-      const PartPlan& part = parts[todo[mine[k]]];
-      PartResult r = options.decodeOnly ? decodePart(part, items, job) : writePart(part, items, job, advance);
+      const PartPlan& part = plan.parts[todo[mine[k]]];
+      PartResult r = options.decodeOnly ? decodePart(part, plan.items, job) : writePart(part, plan.items, job, advance);
       std::lock_guard<std::mutex> lock(doneMutex);
       if (options.decodeOnly) progress.advance(r.audioSeconds);
-      mineDone.items += r.items + r.failed;
-      mineDone.audioSeconds += r.audioSeconds;
+      done.items += r.items + r.failed;
+      done.audioSeconds += r.audioSeconds;
     });
   } catch (const std::exception& e) {
     error = e.what();
@@ -169,19 +139,19 @@ SetSummary runSet(const FeaturesOptions& options, const std::string& set, const 
   // A rank that failed must not leave the others waiting in the next collective.
   if (!mpi.allTrue(error.empty()))
     throw Error(error.empty() ? "features " + set + ": another rank failed (see WORK/logs/features.rank*.log)" : error);
-  summary.itemsComputed = size_t(mpi.sum(long(mineDone.items)));
-  summary.audioSecondsComputed = double(mpi.sum(std::lround(mineDone.audioSeconds * 1000))) / 1000;
-  if (options.decodeOnly) {
-    summary.seconds = secondsSince(start);
-    return summary;
-  }
+  return done;
+}
 
+// Rank 0 joins the parts into the master and reads it back as a reader will; every rank gets the
+// counts and the failures.
+void publishSet(const FeaturesOptions& options, const std::string& set, const SetPlan& plan, SetSummary& summary,
+                const dist::MpiContext& mpi) {
+  const fs::path masterPath = options.work / "features" / (set + ".h5");
   nlohmann::json joined = nlohmann::json::parse(onRoot(mpi, [&] {
     std::vector<fs::path> paths;
-    for (const auto& p : parts) paths.push_back(p.path);
-    store::MasterOptions m{options.mel.nMels, options.dtype, attributes};
-    store::writeMaster(masterPath, paths, m);
-    store::FeatureStore master(masterPath);  // the published file, read back as a reader will
+    for (const auto& p : plan.parts) paths.push_back(p.path);
+    store::writeMaster(masterPath, paths, store::MasterOptions{options.mel.nMels, options.dtype, plan.attributes});
+    store::FeatureStore master(masterPath);
     nlohmann::json j = {{"stored", master.items().size()}, {"frames", master.totalFrames()}};
     j["failures"] = nlohmann::json::array();
     for (const auto& f : master.failures()) j["failures"].push_back({f.index, f.id, f.source, f.reason});
@@ -191,10 +161,33 @@ SetSummary runSet(const FeaturesOptions& options, const std::string& set, const 
   summary.frames = joined["frames"].get<int64_t>();
   for (const auto& f : joined["failures"]) summary.failures.push_back({f[0], f[1], f[2], f[3]});
   summary.failed = summary.failures.size();
-  summary.seconds = secondsSince(start);
-  CHORUS_LOG(Info) << set << ": " << summary.stored << " items stored, " << summary.failed << " failed, "
-                   << summary.partsWritten << " parts written, " << summary.partsReused << " reused -> "
-                   << masterPath.string() << " (" << summary.seconds << " s)";
+}
+
+SetSummary runSet(const FeaturesOptions& options, const std::string& set, const audio::LogMel& logmel,
+                  const dist::MpiContext& mpi) {
+  const auto start = std::chrono::steady_clock::now();
+  SetSummary summary;
+  summary.set = set;
+  const SetPlan plan = planSet(options, set, summary, mpi);
+
+  PartJob job;
+  job.data = options.data;
+  job.logmel = &logmel;
+  job.energy = options.energy;
+  job.clipAnalysis = clipAnalysisFor(options, set);
+  job.store.nMels = options.mel.nMels;
+  job.store.dtype = options.dtype;
+  job.store.attributes = plan.attributes;
+  PartResult mine = computeShare(options, set, plan, job, summary, mpi);
+  summary.itemsComputed = size_t(mpi.sum(long(mine.items)));
+  summary.audioSecondsComputed = double(mpi.sum(std::lround(mine.audioSeconds * 1000))) / 1000;
+
+  if (!options.decodeOnly) publishSet(options, set, plan, summary, mpi);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!options.decodeOnly)
+    CHORUS_LOG(Info) << set << ": " << summary.stored << " items stored, " << summary.failed << " failed, "
+                     << summary.partsWritten << " parts written, " << summary.partsReused << " reused -> "
+                     << (options.work / "features" / (set + ".h5")).string() << " (" << summary.seconds << " s)";
   return summary;
 }
 

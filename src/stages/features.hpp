@@ -6,6 +6,7 @@
 // computes only the rest; failed files are named in WORK/features/report.json.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,11 @@ FeaturesSummary runFeatures(const FeaturesOptions& options, const dist::MpiConte
 
 // The sets `set` stands for ("all": the three, in pipeline order); UsageError for an unknown name.
 std::vector<std::string> featureSets(const std::string& set);
+
+// The attributes of a store made with these options: the log-mel parameters, the set, the clip
+// analysis. Everything that changes what a store holds is here; a part made under other values is
+// never reused, and a consumer can compare a store's attributes with what it expects.
+std::map<std::string, std::string> storeAttributes(const FeaturesOptions& options, const std::string& set);
 
 // The log-mel parameters a store was made with (its attributes without the store's own keys).
 audio::MelOptions storeMelOptions(const store::FeatureStore& store);

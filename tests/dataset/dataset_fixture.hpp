@@ -25,6 +25,11 @@ struct ItemSpec {
   std::vector<store::VadSegment> vad;
   int64_t loudFrame = -1;  // >= 0: a call, +40 dB here falling 5 dB a frame to +20 dB 4 frames away
   int64_t voiceUntil = -1; // >= 0: frames [0, voiceUntil) +50 dB (an announcement louder than the call)
+
+  ItemSpec(std::string id_, int64_t frames_, int64_t peak_ = -1, int64_t peakAfterLead_ = -1, double leadEnd_ = 0,
+           std::vector<store::VadSegment> vad_ = {}, int64_t loudFrame_ = -1, int64_t voiceUntil_ = -1)
+      : id(std::move(id_)), frames(frames_), peak(peak_), peakAfterLead(peakAfterLead_), leadEnd(leadEnd_),
+        vad(std::move(vad_)), loudFrame(loudFrame_), voiceUntil(voiceUntil_) {}
 };
 
 // -60 dB background with a gentle slope over mels and frames: every cell of every item differs.

@@ -96,7 +96,9 @@ TEST(FeaturesStore, ExamplesCropsAndBatchesOnAStoreTheFeaturesStageMade) {
       if (frames[size_t(s) * 128] == w.at(0, 0) && frames[size_t(s + 100) * 128 + 7] == w.at(7, 100)) start = s;
     ASSERT_GE(start, 0) << e.id;
     EXPECT_TRUE(peak >= start && peak < start + 313) << e.id << " peak " << peak << " start " << start;
-    if (peak >= 156 && peak + 157 <= item.frameCount) EXPECT_EQ(start, peak - 156) << e.id;
+    if (peak >= 156 && peak + 157 <= item.frameCount) {
+      EXPECT_EQ(start, peak - 156) << e.id;
+    }
     ++checked;
   }
   EXPECT_EQ(checked, 2);  // sp2/c.wav (12 s), sp3/e.ogg (20 s)

@@ -80,8 +80,11 @@ TEST(Background, PoolPrefersUnlabelledWindowsAndNeverTakesTheValidationFold) {
   // s1 (60 s): 12 grid windows less the two labelled (5-10, 10-15 s); s2 (30 s): 6 less one; s3: 4.
   EXPECT_EQ(pool.entries().size(), 10u + 5u + 4u);
   for (const auto& e : pool.entries()) {
-    if (e.item == 0) EXPECT_TRUE(e.start + 313 <= 313 || e.start >= 938) << e.start;  // outside 313..938
-    if (e.item == 1) EXPECT_GE(e.start, 313);
+    if (e.item == 0) {
+      EXPECT_TRUE(e.start + 313 <= 313 || e.start >= 938) << e.start;  // outside 313..938
+    } else if (e.item == 1) {
+      EXPECT_GE(e.start, 313);
+    }
   }
   // The window read is the store's.
   const Window w = pool.read(0);
@@ -135,4 +138,16 @@ TEST(Background, AugmentMixesARealSoundscapeWindowInPower) {
     EXPECT_GE(snr, 3 - 1e-2);
     EXPECT_LE(snr, 30 + 1e-2);
   }
+}
+
+TEST(Background, LabelledWindowsStayOutOfThePoolWhenTheyAreNotExamples) {
+  DataOptions o;
+  o.work = makeWork();
+  o.fold = 0;
+  o.soundscapes = false;
+  const TrainingData data(o);
+  for (const auto* set : {&data.split().train, &data.split().valid})
+    for (const auto& e : set->examples) EXPECT_EQ(e.source, Source::Clip);
+  EXPECT_TRUE(data.background().unlabelledOnly());
+  EXPECT_EQ(data.background().entries().size(), 19u);  // as with soundscape examples: 3 labelled left out
 }

@@ -13,6 +13,8 @@
 #include "dist/mpi_context.hpp"
 #include "features_dataset.hpp"
 #include "stages/features.hpp"
+#include "stages/features/items.hpp"
+#include "stages/features/plan.hpp"
 #include "store/half.hpp"
 #include "test_util.hpp"
 
@@ -177,13 +179,14 @@ TEST(Features, RerunRedoesOnlyALostPartAndIgnoresAHalfWrittenOne) {
     std::ofstream(files[3].string() + ".tmp.4242", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   }
   EXPECT_THROW(FeatureStore{master}, InputError);  // the master refuses to serve a missing part
+  std::ofstream(master.string() + ".tmp.4243") << "a master killed while it was written";
 
   stages::runFeatures(options, world());
   auto set = report(root / "work")["sets"]["train_audio"];
   EXPECT_EQ(set["items_computed"], lostItems);
   EXPECT_EQ(set["parts_written"], 1);
   EXPECT_EQ(set["parts_reused"], partCount - 1);
-  for (const auto& e : fs::directory_iterator(parts))
+  for (const auto& e : fs::recursive_directory_iterator(root / "work/features"))
     EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
   chorus::testing::expectSameStores(FeatureStore(root / "first/train_audio.h5"), FeatureStore(master));
 
@@ -287,4 +290,43 @@ TEST(Features, ThreadsGiveTheSameStore) {
                                     FeatureStore(root / "three/features/train_audio.h5"));
   three.threads = 0;
   EXPECT_THROW(stages::runFeatures(three, world()), UsageError);
+}
+
+TEST(Features, APlanThatChangesPartsWithdrawsTheOldMasterFirst) {
+  // A rerun that dies after rewriting a part but before publishing its master must not leave the
+  // old master mapping its rows onto the new part: the master goes before any part is touched.
+  const fs::path root = chorus::testing::scratchDir();
+  auto d = chorus::testing::makeTinyDataset(root, 0.5);
+  auto options = optionsFor(d.data, root / "work", "train_soundscapes");
+  stages::runFeatures(options, world());
+  const fs::path features = root / "work/features", master = features / "train_soundscapes.h5";
+  auto plan = [&] {
+    auto items = stages::features::listSetItems(d.data, root / "work", "train_soundscapes");
+    auto probes = stages::features::probeItems(d.data, items, world());
+    auto parts = stages::features::planParts(items, probes, stages::features::partSecondsFor(probes, 10), 256,
+                                             stages::storeAttributes(options, "train_soundscapes"),
+                                             features / "train_soundscapes.parts");
+    stages::features::prepareResume(parts, features / "train_soundscapes.parts", master, false);
+    return parts;
+  };
+  auto unchanged = plan();
+  ASSERT_EQ(unchanged.size(), 2u);
+  EXPECT_TRUE(unchanged[0].done && unchanged[1].done);
+  EXPECT_TRUE(fs::exists(master));  // nothing will change: the store stays readable
+
+  fs::resize_file(d.data / "train_soundscapes" / "BC2026_Train_0002_S02_20250101_000500.ogg", 10);
+  auto changed = plan();
+  EXPECT_TRUE(changed[0].done);
+  EXPECT_FALSE(changed[1].done);
+  EXPECT_FALSE(fs::exists(changed[1].path));
+  EXPECT_FALSE(fs::exists(master));
+}
+
+TEST(Features, PartSizeShrinksForSmallSetsOnly) {
+  using stages::features::Probe;
+  auto set = [](size_t files, double seconds) { return std::vector<Probe>(files, Probe{seconds, 0, 32000}); };
+  EXPECT_EQ(stages::features::partSecondsFor(set(20000, 35), 900), 900);  // train_audio-sized: as asked
+  EXPECT_EQ(stages::features::partSecondsFor(set(600, 60), 900), 225);    // Kaggle's test: 161 parts
+  EXPECT_EQ(stages::features::partSecondsFor(set(3, 10), 900), 225);      // never below 120 s
+  EXPECT_EQ(stages::features::partSecondsFor(set(3, 10), 10), 10);       // an explicit small size stays
 }

@@ -4,6 +4,7 @@
 // against both the tables and the audio's band energy, determinism, reruns, the CLI and its config.
 #include <gtest/gtest.h>
 #include <sndfile.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -102,17 +103,38 @@ std::vector<std::string> splitLabels(const std::string& s) {
   return out;
 }
 
+// ctest runs every test in its own process: the dataset is made once per build of this binary
+// (the folder name carries the binary's timestamp) in a temporary folder renamed into place, so
+// parallel processes never see half of it, and later processes reuse it.
 class SynthTiny : public ::testing::Test {
  protected:
-  static fs::path root() { return fs::temp_directory_path() / "chorus-tests" / "SynthTiny"; }
+  static fs::path root() {
+    static const fs::path dir = [] {
+      auto stamp = static_cast<uint64_t>(fs::last_write_time(fs::read_symlink("/proc/self/exe")).time_since_epoch().count());
+      return fs::temp_directory_path() / "chorus-tests" / ("SynthTiny-" + std::to_string(stamp));
+    }();
+    return dir;
+  }
   static void SetUpTestSuite() {
-    fs::remove_all(root());
-    summary_ = runSynth(tinyOptions(root(), 7));
+    if (!fs::exists(root())) {
+      fs::create_directories(root().parent_path());
+      for (const auto& e : fs::directory_iterator(root().parent_path())) {  // earlier builds' datasets
+        std::string name = e.path().filename().string();
+        if (name.rfind("SynthTiny-", 0) == 0 && name.rfind(root().filename().string(), 0) != 0) fs::remove_all(e.path());
+      }
+      fs::path temp = root().string() + ".tmp." + std::to_string(::getpid());
+      SynthSummary s = runSynth(tinyOptions(temp, 7));
+      json summary = {{"species", s.species}, {"clips", s.trainClips}, {"corrupt", s.corrupt}, {"seconds", s.audioSeconds}};
+      std::ofstream(temp / "summary.json") << summary.dump();
+      std::error_code ec;
+      fs::rename(temp, root(), ec);  // another process may have won the race: its copy is as good
+      if (ec) fs::remove_all(temp);
+    }
+    summary_ = json::parse(readTextFile(root() / "summary.json"));
     truth_ = json::parse(readTextFile(synthTruthPath(tinyOptions(root(), 7).solution)));
   }
   static fs::path data() { return root() / "data"; }
-  static inline SynthSummary summary_;
-  static inline json truth_;
+  static inline json summary_, truth_;
 };
 
 TEST_F(SynthTiny, WritesTheKaggleLayoutWithTheSolutionOutsideIt) {
@@ -125,10 +147,10 @@ TEST_F(SynthTiny, WritesTheKaggleLayoutWithTheSolutionOutsideIt) {
     EXPECT_EQ(e.path().filename().string().find("solution"), std::string::npos) << e.path();
     EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
   }
-  EXPECT_EQ(summary_.species, 6);
-  EXPECT_EQ(summary_.trainClips, 24);
-  EXPECT_EQ(summary_.corrupt, 3);
-  EXPECT_GT(summary_.audioSeconds, 6 * 60);
+  EXPECT_EQ(summary_["species"], 6);
+  EXPECT_EQ(summary_["clips"], 24);
+  EXPECT_EQ(summary_["corrupt"], 3);
+  EXPECT_GT(summary_["seconds"].get<double>(), 6 * 60) << "3 + 3 soundscapes and 24 clips of 2 s or more";
   EXPECT_THROW(runSynth([] { auto o = tinyOptions(root() / "x", 1); o.solution = o.out / "s.csv"; return o; }()), UsageError);
 }
 
@@ -408,6 +430,7 @@ TEST_F(SynthTiny, SameSeedSameBytesAndARerunLeavesNothingStale) {
   auto other = testing::scratchDir();
   runSynth(tinyOptions(other, 7));
   auto a = snapshot(root()), b = snapshot(other);
+  a.erase("summary.json");  // the suite's own note, not synth output
   EXPECT_EQ(a.size(), b.size());
   for (const auto& [path, bytes] : a) EXPECT_TRUE(b.count(path) && b[path] == bytes) << path << " differs";
   // Another seed and a smaller dataset into the same folder: new content, and no file of the

@@ -40,7 +40,7 @@ std::vector<Probe> probeItems(const fs::path& data, const std::vector<SetItem>& 
 double itemCost(const Probe& probe) { return probe.seconds + 0.5; }
 
 double partSecondsFor(const std::vector<Probe>& probes, double partSeconds) {
-  constexpr double kMinPartSeconds = 30, kPartsWanted = 128;
+  constexpr double kMinPartSeconds = 120, kPartsWanted = 128;
   double total = 0;
   for (const auto& p : probes) total += itemCost(p);
   while (partSeconds / 2 >= kMinPartSeconds && total / partSeconds < kPartsWanted) partSeconds /= 2;
@@ -91,30 +91,52 @@ std::vector<PartPlan> planParts(const std::vector<SetItem>& items, const std::ve
   return parts;
 }
 
-void markFinishedParts(std::vector<PartPlan>& parts, const fs::path& partsDir, bool retryFailed) {
-  if (!fs::is_directory(partsDir)) return;
-  std::set<fs::path> planned;
-  for (const auto& p : parts) planned.insert(p.path.filename());
-  for (const auto& entry : fs::directory_iterator(partsDir)) {
+namespace {
+
+void removeTemporaries(const fs::path& folder, const std::string& prefix) {
+  if (!fs::is_directory(folder)) return;
+  for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string name = entry.path().filename().string();
-    const bool temporary = name.find(".tmp.") != std::string::npos;
-    if (temporary || (name.rfind("part-", 0) == 0 && !planned.count(name))) {
-      CHORUS_LOG(Info) << "removing " << (temporary ? "unfinished " : "stale ") << entry.path().string();
+    if (name.rfind(prefix, 0) == 0 && name.find(".tmp.") != std::string::npos) {
+      CHORUS_LOG(Info) << "removing unfinished " << entry.path().string();
       fs::remove(entry.path());
     }
   }
-  for (auto& part : parts) {
-    if (!fs::exists(part.path)) continue;
-    try {
-      store::FeatureStore finished(part.path);
-      auto it = finished.attributes().find(kPartHashAttribute);
-      part.done = it != finished.attributes().end() && it->second == part.hash &&
-                  !(retryFailed && !finished.failures().empty());
-    } catch (const Error& e) {
-      CHORUS_LOG(Warn) << "redoing unreadable part " << part.path.string() << ": " << e.what();
+}
+
+}  // namespace
+
+void prepareResume(std::vector<PartPlan>& parts, const fs::path& partsDir, const fs::path& masterPath,
+                   bool retryFailed) {
+  removeTemporaries(masterPath.parent_path(), masterPath.filename().string());
+  removeTemporaries(partsDir, "part-");
+  std::set<fs::path> planned;
+  for (const auto& p : parts) planned.insert(p.path.filename());
+  if (fs::is_directory(partsDir))
+    for (const auto& entry : fs::directory_iterator(partsDir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("part-", 0) == 0 && !planned.count(name)) {
+        CHORUS_LOG(Info) << "removing stale " << entry.path().string();
+        fs::remove(entry.path());
+      }
     }
-    if (!part.done) fs::remove(part.path);
+  bool anyToDo = false;
+  for (auto& part : parts) {
+    if (fs::exists(part.path)) {
+      try {
+        store::FeatureStore finished(part.path);
+        auto it = finished.attributes().find(kPartHashAttribute);
+        part.done = it != finished.attributes().end() && it->second == part.hash &&
+                    !(retryFailed && !finished.failures().empty());
+      } catch (const Error& e) {
+        CHORUS_LOG(Warn) << "redoing unreadable part " << part.path.string() << ": " << e.what();
+      }
+    }
+    anyToDo = anyToDo || !part.done;
   }
+  if (anyToDo && fs::exists(masterPath)) fs::remove(masterPath);  // before any part changes
+  for (auto& part : parts)
+    if (!part.done && fs::exists(part.path)) fs::remove(part.path);
 }
 
 }  // namespace chorus::stages::features

@@ -38,7 +38,8 @@ struct PartPlan {
 };
 
 // The part size for a set: partSeconds, halved while the set would have fewer than 128 parts and
-// parts stay at least 30 s, so that a small set still gives every rank several parts to balance.
+// parts stay at least 120 s, so that a small set still gives every rank several parts to balance
+// (and a part still amortises its file creation and fsync over a few files).
 // Depends on the set's total cost only (powers of two: a few files more or less rarely change it).
 double partSecondsFor(const std::vector<Probe>& probes, double partSeconds);
 
@@ -49,10 +50,13 @@ std::vector<PartPlan> planParts(const std::vector<SetItem>& items, const std::ve
                                 const std::map<std::string, std::string>& parameters,
                                 const std::filesystem::path& partsDir);
 
-// Rank 0, before any rank writes: removes temporary files of killed runs and part files that belong
-// to no planned part, and marks parts whose finished file has the planned hash (and, with
-// retryFailed, no failures) as done. A part that cannot be opened is removed and redone.
-void markFinishedParts(std::vector<PartPlan>& parts, const std::filesystem::path& partsDir, bool retryFailed);
+// Rank 0, before any rank writes: removes the temporary files of killed runs (parts and master)
+// and part files that belong to no planned part; marks parts whose finished file has the planned
+// hash (and, with retryFailed, no failures) as done, removing the others (an unreadable part is
+// redone); and, if any part is to be written, withdraws the master: it maps rows of parts that are
+// about to change, and a reader must find no store rather than a wrong one.
+void prepareResume(std::vector<PartPlan>& parts, const std::filesystem::path& partsDir,
+                   const std::filesystem::path& masterPath, bool retryFailed);
 
 inline constexpr const char* kPartHashAttribute = "part_plan_hash";
 

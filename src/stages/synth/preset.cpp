@@ -24,7 +24,7 @@ Preset named(const std::string& name) {
     p.lengths = {0.05, 2, 3, 4, 40, 0.2, 60};
     return p;
   }
-  throw UsageError("synth: unknown preset '" + name + "' (demo, small or full)");
+  throw UsageError("unknown preset '" + name + "' (demo, small or full)");
 }
 
 }  // namespace
@@ -32,23 +32,23 @@ Preset named(const std::string& name) {
 Preset resolvePreset(const SynthOptions& options) {
   Preset p = named(options.preset);
   if (options.species < 0 || options.species > kMaxSpecies)
-    throw UsageError("synth: --species must be 1.." + std::to_string(kMaxSpecies));
+    throw UsageError("--species must be 1.." + std::to_string(kMaxSpecies));
   if (options.species > 0) {
     // Keep the preset's clips per species unless the clip count is given too.
     double perSpecies = double(p.trainClips) / p.species;
     p.species = options.species;
     p.trainClips = std::max(p.species, static_cast<int>(std::lround(perSpecies * p.species)));
   }
-  if (options.trainClips < 0) throw UsageError("synth: --train-clips must not be negative");
+  if (options.trainClips < 0) throw UsageError("--train-clips must not be negative");
   if (options.trainClips > 0) p.trainClips = options.trainClips;
   if (p.trainClips < p.species)
-    throw UsageError("synth: " + std::to_string(p.trainClips) + " train clips cannot cover " +
+    throw UsageError(std::to_string(p.trainClips) + " train clips cannot cover " +
                      std::to_string(p.species) + " species (each needs one at least)");
   if (options.trainSoundscapes >= 0) p.trainSoundscapes = options.trainSoundscapes;
   if (options.testSoundscapes >= 0) p.testSoundscapes = options.testSoundscapes;
   if (p.trainSoundscapes > 9999 || p.testSoundscapes > 9999)
-    throw UsageError("synth: at most 9999 soundscapes per set (the file names have four digits)");
-  if (options.corrupt < 0) throw UsageError("synth: --corrupt must not be negative");
+    throw UsageError("at most 9999 soundscapes per set (the file names have four digits)");
+  if (options.corrupt < 0) throw UsageError("--corrupt must not be negative");
   return p;
 }
 

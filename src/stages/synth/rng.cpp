@@ -45,7 +45,7 @@ int Rng::poisson(double mean) {
 size_t Rng::weighted(const std::vector<double>& weights) {
   double total = 0;
   for (double w : weights) total += std::max(w, 0.0);
-  if (weights.empty() || total <= 0) throw Error("synth: weighted draw from nothing");
+  if (weights.empty() || total <= 0) throw Error("weighted draw from nothing (a synth bug)");
   double r = uniform() * total;
   for (size_t i = 0; i < weights.size(); ++i) {
     r -= std::max(weights[i], 0.0);

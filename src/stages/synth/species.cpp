@@ -152,7 +152,7 @@ const char* callKindName(CallKind k) {
 
 std::vector<Species> makeSpecies(int count, uint32_t seed) {
   if (count < 1 || count > kMaxSpecies)
-    throw UsageError("synth: species count must be 1.." + std::to_string(kMaxSpecies) + ", not " + std::to_string(count));
+    throw UsageError("species count must be 1.." + std::to_string(kMaxSpecies) + ", not " + std::to_string(count));
   Rng rng = Rng::stream(seed, "species");
   std::set<std::string> latin, common, codes;
   std::set<long> ids = {kInsectaTaxonId};
