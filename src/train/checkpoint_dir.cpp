@@ -20,7 +20,14 @@ std::string epochDirName(int epoch) {
   return name;
 }
 
-torch::Tensor cpuGeneratorState() { return at::globalContext().defaultGenerator(at::kCPU).get_state(); }
+// The generators dropout and stochastic depth draw from: the CPU one, and the first GPU's when
+// there is one (a job trains on one device).
+model::NamedTensors generatorStates() {
+  model::NamedTensors states{{"cpu", at::globalContext().defaultGenerator(at::kCPU).get_state()}};
+  if (torch::cuda::is_available())
+    states["cuda"] = at::globalContext().defaultGenerator(at::Device(at::kCUDA, 0)).get_state();
+  return states;
+}
 
 json stateJson(const TrainState& s) {
   return {{"epoch", s.epoch},        {"step", s.step},       {"seed", s.seed},
@@ -44,7 +51,7 @@ void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& poin
     optimizer.save(archive);
     archive.save_to((temp / "optimizer.pt").string());
   }
-  model::writeTensorFile(temp / "rng.pt", {{"cpu", cpuGeneratorState()}});
+  model::writeTensorFile(temp / "rng.pt", generatorStates());
   writeFileAtomic(temp / "state.json", stateJson(state).dump(1) + "\n");
   fs::remove_all(target);  // a stale copy of this epoch (a rerun after a kill): replaced whole
   fs::rename(temp, target);
@@ -97,8 +104,12 @@ void loadCheckpoint(const fs::path& dir, torch::nn::Module& model, torch::optim:
   archive.load_from((dir / "optimizer.pt").string());
   optimizer.load(archive);
   auto rng = model::readTensorFile(dir / "rng.pt");
-  at::Generator generator = at::globalContext().defaultGenerator(at::kCPU);  // a handle on the global one
-  generator.set_state(rng.at("cpu"));
+  at::Generator cpu = at::globalContext().defaultGenerator(at::kCPU);  // a handle on the global one
+  cpu.set_state(rng.at("cpu"));
+  if (rng.count("cuda") && torch::cuda::is_available()) {
+    at::Generator cuda = at::globalContext().defaultGenerator(at::Device(at::kCUDA, 0));
+    cuda.set_state(rng.at("cuda"));
+  }
 }
 
 void requireSameFeatures(const TrainState& state, const std::string& checkpoint,

@@ -31,7 +31,10 @@ void TrainOptions::validate() const {
     m.backbone = b;
     m.validate();
   }
-  if (!job.empty()) parseJob(job);
+  if (!job.empty()) {
+    m.backbone = parseJob(job).backbone;
+    m.validate();
+  }
 }
 
 Job parseJob(const std::string& text) {

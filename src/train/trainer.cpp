@@ -108,6 +108,7 @@ std::string validRowId(const dataset::Example& e) {
 }  // namespace
 
 JobResult trainJob(const TrainOptions& o, const Job& job) {
+  o.validate();
   const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
   if (o.device == "cuda" && !torch::cuda::is_available()) throw UsageError("train: --device cuda, but CUDA is not available");
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
@@ -120,6 +121,7 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
   dataOptions.targets.secondary = float(o.secondaryTarget);
   dataOptions.sampler.seed = o.seed;
   if (!o.augment) dataOptions.augment = dataset::AugmentOptions::none();
+  dataOptions.threads = o.threads;  // batch assembly: the same numbers whatever the thread count
   dataset::TrainingData data(dataOptions);
   const auto& classes = data.species().labels;
   const auto storeFeatures = stages::storeMelOptions(*data.source().clips).describe();
@@ -129,6 +131,8 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
     json issues = json::array();
     for (const auto& i : data.split().issues) issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
     writeFileAtomic(dir / "report.json", json{{"job", job.name()}, {"issues", issues}}.dump(1) + "\n");
+    if (!issues.empty())
+      CHORUS_LOG(Warn) << job.name() << ": " << issues.size() << " rows left out, named in " << (dir / "report.json").string();
   }
 
   model::ModelOptions mo = o.model;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
@@ -18,6 +19,7 @@
 #include "stages/prep.hpp"
 #include "stages/synth.hpp"
 #include "store/feature_store.hpp"
+#include "run_util.hpp"
 #include "test_util.hpp"
 #include "train/checkpoint_dir.hpp"
 #include "train/train.hpp"
@@ -204,6 +206,27 @@ TEST(Train, ResumeRefusesAStoreWithOtherFeatureParameters) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("hop = 256"), std::string::npos) << e.what();
   }
+}
+
+TEST(Train, CommandLineReadsTheTrainSectionAndMapsBadOptionsToUsage) {
+  const fs::path dir = testing::scratchDir();
+  const fs::path work = workCopy(dir);
+  std::ofstream(dir / "train.toml") << "[train]\nepochs = 1\nwarmup-epochs = 0\nbatch-size = 4\nmax-steps-per-epoch = 1\nthreads = 1\n"
+                                       "device = \"cpu\"\nno-augment = true\n";
+  const std::string base = testing::chorusBinary() + " train --data " + (tinyWork() / "data").string() + " --work " +
+                           work.string() + " --config " + (dir / "train.toml").string();
+  auto ok = testing::run(base + " --job efficientnet_b0/1");
+  ASSERT_EQ(ok.code, 0) << ok.output;
+  auto metrics = parseMetricsCsv(readTextFile(work / "models/efficientnet_b0-f1/metrics.csv"), "metrics.csv");
+  ASSERT_EQ(metrics.size(), 1u);  // epochs = 1 from the config
+  EXPECT_EQ(metrics[0].step, 1);  // max-steps-per-epoch = 1
+  EXPECT_EQ(json::parse(readState(*checkpointDir(work / "models/efficientnet_b0-f1", "last")).config).at("augment"), false);
+
+  auto badJob = testing::run(base + " --job efficientnet_b0");
+  EXPECT_EQ(badJob.code, 2) << badJob.output;
+  EXPECT_NE(badJob.output.find("BACKBONE/FOLD"), std::string::npos) << badJob.output;
+  auto badBackbone = testing::run(base + " --job resnet9/0");
+  EXPECT_EQ(badBackbone.code, 2) << badBackbone.output;
 }
 
 }  // namespace chorus::train
