@@ -11,3 +11,4 @@ CHORUS=${CHORUS:-$ROOT/build/chorus}
 "$CHORUS" --version
 "$CHORUS" synth --config "$ROOT/configs/demo.toml" --out "$WORK/data" --solution "$WORK/solution.csv"
 "$CHORUS" prep --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK"
+mpirun -np 2 "$CHORUS" features --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK"

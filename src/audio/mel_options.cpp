@@ -87,6 +87,15 @@ std::map<std::string, std::string> MelOptions::describe() const {
           {"top_db", floatText(topDb)},               {"window", "hann_periodic"}};
 }
 
+MelOptions MelOptions::fromAttributes(const std::map<std::string, std::string>& attributes,
+                                      bool absentMeansDefaults) {
+  std::map<std::string, std::string> mel;
+  for (const auto& [key, unused] : MelOptions{}.describe())
+    if (auto it = attributes.find(key); it != attributes.end()) mel[key] = it->second;
+  if (mel.empty() && absentMeansDefaults) return MelOptions{};
+  return fromDescription(mel);
+}
+
 MelOptions MelOptions::fromDescription(const std::map<std::string, std::string>& kv) {
   const auto known = MelOptions{}.describe();
   for (const auto& [key, value] : kv)

@@ -40,6 +40,11 @@ struct MelOptions {
   // checkpoints; fromDescription reads them back and throws InputError on an unknown or bad value.
   std::map<std::string, std::string> describe() const;
   static MelOptions fromDescription(const std::map<std::string, std::string>& keyValues);
+  // The mel keys picked out of a larger map (a feature store's or a checkpoint's attributes), other
+  // keys ignored. A map with no mel key at all gives the defaults when absentMeansDefaults (a store
+  // written by hand), else InputError like fromDescription.
+  static MelOptions fromAttributes(const std::map<std::string, std::string>& attributes,
+                                   bool absentMeansDefaults = false);
 
   // Registers --sample-rate, --n-fft, --hop, --n-mels, --f-min, --f-max, --mel-scale, --mel-norm,
   // --center, --pad, --power, --top-db on a (sub)command; call validate() after parsing.

@@ -18,13 +18,9 @@ namespace chorus::dataset {
 namespace {
 
 // The log-mel parameters the store was made with; a store without them (written by hand) is taken
-// to have the defaults. The same reading as stages::storeMelOptions, which this layer cannot use.
+// to have the defaults.
 audio::MelOptions melOptionsOf(const store::FeatureStore& store) {
-  std::map<std::string, std::string> mel;
-  for (const auto& [key, unused] : audio::MelOptions{}.describe())
-    if (auto it = store.attributes().find(key); it != store.attributes().end()) mel[key] = it->second;
-  if (mel.empty()) return audio::MelOptions{};
-  return audio::MelOptions::fromDescription(mel);
+  return audio::MelOptions::fromAttributes(store.attributes(), /*absentMeansDefaults=*/true);
 }
 
 int64_t clipStart(const BatchSource& s, const Example& e, const Slot& slot, Mode mode, int64_t epoch) {

@@ -34,12 +34,7 @@ std::vector<std::string> featureSets(const std::string& set) {
 }
 
 audio::MelOptions storeMelOptions(const store::FeatureStore& store) {
-  std::map<std::string, std::string> mel;
-  for (const auto& [key, unused] : audio::MelOptions{}.describe()) {
-    auto it = store.attributes().find(key);
-    if (it != store.attributes().end()) mel[key] = it->second;
-  }
-  return audio::MelOptions::fromDescription(mel);  // InputError naming a missing key
+  return audio::MelOptions::fromAttributes(store.attributes());  // InputError naming a missing key
 }
 
 namespace {
