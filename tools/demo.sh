@@ -12,3 +12,6 @@ CHORUS=${CHORUS:-$ROOT/build/chorus}
 "$CHORUS" synth --config "$ROOT/configs/demo.toml" --out "$WORK/data" --solution "$WORK/solution.csv"
 "$CHORUS" prep --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK"
 mpirun -np 2 "$CHORUS" features --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK"
+# One of the ten (backbone, fold) jobs, to show training on 2 cores in a few minutes;
+# `chorus train` without --job trains all of them.
+"$CHORUS" train --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK" --job efficientnet_b0/0 --epochs 4
