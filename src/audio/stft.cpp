@@ -100,9 +100,13 @@ void Stft::forEachFrame(const float* samples, size_t n, const std::function<void
     }
     fftwf_execute_dft_r2c(plan_->plan, frame, spectrum.get());
     const fftwf_complex* X = spectrum.get();
-    for (int k = 0; k < bins(); ++k) {
-      const float mag2 = X[k][0] * X[k][0] + X[k][1] * X[k][1];
-      power[k] = power_ == 2.0f ? mag2 : power_ == 1.0f ? std::sqrt(mag2) : std::pow(mag2, power_ / 2.0f);
+    const int b = bins();
+    float* p = power.data();
+    for (int k = 0; k < b; ++k) p[k] = X[k][0] * X[k][0] + X[k][1] * X[k][1];  // vectorises: no branch
+    if (power_ == 1.0f) {
+      for (int k = 0; k < b; ++k) p[k] = std::sqrt(p[k]);
+    } else if (power_ != 2.0f) {
+      for (int k = 0; k < b; ++k) p[k] = std::pow(p[k], power_ / 2.0f);
     }
     visit(t, power.data());
   }

@@ -126,7 +126,7 @@ void expectSameItems(const FeatureStore& store, const Fixture& f, MelDtype dtype
 bool havePythonH5py() { return chorus::testing::run("python3 -c 'import h5py, numpy'").code == 0; }
 
 nlohmann::json readWithH5py(const fs::path& store, const std::string& args) {
-  auto r = chorus::testing::run("python3 " CHORUS_SOURCE_DIR "/tools/read_store.py " + store.string() + " " + args +
+  auto r = chorus::testing::run("python3 " + std::string(CHORUS_SOURCE_DIR) + "/tools/read_store.py " + store.string() + " " + args +
                                 " 2>/dev/null");
   EXPECT_EQ(r.code, 0) << r.output;
   return nlohmann::json::parse(r.output);
