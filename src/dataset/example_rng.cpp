@@ -2,24 +2,15 @@
 
 #include <cmath>
 
+#include "core/splitmix.hpp"
+
 namespace chorus::dataset {
 
-namespace {
-
-uint64_t splitmix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
-
 uint64_t mixSeed(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
-  uint64_t h = splitmix(a);
-  h = splitmix(h ^ b);
-  h = splitmix(h ^ c);
-  return splitmix(h ^ d);
+  uint64_t h = splitmix64(a);
+  h = splitmix64(h ^ b);
+  h = splitmix64(h ^ c);
+  return splitmix64(h ^ d);
 }
 
 ExampleRng::ExampleRng(uint64_t seed, int64_t epoch, uint64_t slot, Stream stream)

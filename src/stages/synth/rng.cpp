@@ -3,18 +3,9 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/splitmix.hpp"
 
 namespace chorus::stages::synth {
-namespace {
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
 
 Rng Rng::stream(uint32_t seed, std::string_view role, uint64_t index) {
   uint64_t h = 14695981039346656037ull;  // FNV-1a of the role name
