@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's main command: set up, then run the pipeline on the embedded default (a synthetic
-# BirdCLEF dataset generated on the spot) in ./demo-work.
+# The README's main command: set up, then run the whole pipeline on the embedded default (a synthetic
+# BirdCLEF dataset generated on the spot, with hidden test labels) in ./demo-work, ending in a scored submission.
 #   bash tools/demo.sh [WORK]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,9 +9,6 @@ WORK=${1:-$ROOT/demo-work}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 CHORUS=${CHORUS:-$ROOT/build/chorus}
 "$CHORUS" --version
-"$CHORUS" synth --config "$ROOT/configs/demo.toml" --out "$WORK/data" --solution "$WORK/solution.csv"
-"$CHORUS" prep --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK"
-mpirun -np 2 "$CHORUS" features --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK"
-# One of the ten (backbone, fold) jobs, to show training on 2 cores in a few minutes;
-# `chorus train` without --job trains all of them.
-"$CHORUS" train --config "$ROOT/configs/demo.toml" --data "$WORK/data" --work "$WORK" --job efficientnet_b0/0 --epochs 4
+# synth -> prep -> features -> train (10 jobs) -> pseudo r1 -> retrain -> infer -> score, report.html;
+# a rerun skips the stages already complete.
+"$CHORUS" run --config "$ROOT/configs/demo.toml" --work "$WORK"

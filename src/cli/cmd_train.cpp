@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "core/log.hpp"
+#include "dist/mpi_context.hpp"
 #include "train/train.hpp"
 
 namespace chorus::cli {
@@ -35,7 +36,9 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--min-lr", o->minLr, "Floor of the cosine decay")->capture_default_str();
   app->add_option("--warmup-epochs", o->warmupEpochs, "Linear warmup length")->capture_default_str();
   app->add_option("--weight-decay", o->weightDecay)->capture_default_str();
-  app->add_option("--layer-decay", o->layerDecay, "lr scale = layer_decay^(blocks - layer)")->capture_default_str();
+  app->add_option("--layer-decay", o->layerDecay,
+                  "Layer-wise LR decay (LLRD): lr scale = layer_decay^(blocks - layer), the stem smallest; 1: off")
+      ->capture_default_str();
   app->add_option("--grad-clip", o->gradClip, "Max gradient norm (0: off)")->capture_default_str();
   app->add_option("--patience", o->patience, "Early stopping after this many epochs without improvement (0: off)")
       ->capture_default_str();
@@ -46,15 +49,40 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--head", o->model.head, "sed or pooled")->capture_default_str();
   app->add_option("--drop-rate", o->model.dropRate)->capture_default_str();
   app->add_option("--drop-path-rate", o->model.dropPathRate)->capture_default_str();
+  app->add_option("--layer-scale-init", o->model.layerScaleInit, "ConvNeXt: initial layer scale of every block")
+      ->capture_default_str();
   app->add_option("--secondary-target", o->secondaryTarget, "Target value of secondary labels")->capture_default_str();
-  app->add_flag("--augment,!--no-augment", o->augment, "Training augmentations (roll, noise, gain, masks)")
+  app->add_flag("--augment,!--no-augment", o->augment,
+                "Master switch of the training augmentations below (default on; --no-augment: every one off, "
+                "crops only)");
+  o->augmentations.addTo(*app);
+  o->crop.addTo(*app);
+  app->add_option("--rare-repeats", o->rareRepeats,
+                  "Oversampling: each clip of a rare species (meta/rare_species.csv) appears this many times per "
+                  "epoch (1: off)")
+      ->capture_default_str();
+  // Noisy student (chorus pseudo's output); the jobs become round n: models/<backbone>-f<k>-r<n>/.
+  app->add_option("--pseudo", o->pseudo.dir,
+                  "Pseudo-label folder WORK/pseudo/r<n>: its windows join training with soft targets")
+      ->check(CLI::ExistingDirectory);
+  app->add_option("--pseudo-p", o->pseudo.p, "Each epoch uses this share of the pseudo-labelled windows (fresh draw)")
+      ->capture_default_str();
+  app->add_option("--pseudo-noise", o->pseudo.noiseScale,
+                  "Pseudo examples' augmentation probabilities = the labelled ones' x this (capped at 1)")
       ->capture_default_str();
   app->add_option("--seed", o->seed)->capture_default_str();
   app->add_option("--threads", o->threads, "Torch CPU threads (fixed: CPU results depend on it)")->capture_default_str();
   app->add_option("--device", o->device)->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  // Distributed (dist, owner: train/run_train.cpp): under mpirun/srun the jobs spread over rank groups.
+  app->add_option("--jobs-per-gpu", o->jobsPerGpu, "Ranks (jobs) allowed to share one GPU of a node")
+      ->capture_default_str();
+  app->add_option("--collective-timeout", o->collectiveTimeout,
+                  "Seconds a rank waits in one collective before aborting the run as hung")
+      ->capture_default_str();
   return {app, [o, loss] {
             o->loss.kind = model::parseLossKind(*loss);
-            auto results = train::runTrain(*o);
+            dist::MpiContext mpi;  // one rank without mpirun
+            auto results = train::runTrain(*o, mpi);
             for (const auto& r : results)
               CHORUS_LOG(Info) << r.job.name() << ": " << (r.skipped ? "skipped (finished), " : "") << r.epochs
                                << " epochs, best epoch " << r.bestEpoch << ", out-of-fold AUC " << r.bestScore

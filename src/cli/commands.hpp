@@ -3,6 +3,9 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace chorus::cli {
 
@@ -16,5 +19,13 @@ Command addPrep(CLI::App& parent);
 Command addScore(CLI::App& parent);
 Command addFeatures(CLI::App& parent);
 Command addTrain(CLI::App& parent);
+Command addPseudo(CLI::App& parent);
+Command addInfer(CLI::App& parent);
+Command addRun(CLI::App& parent);
+Command addReport(CLI::App& parent);
+
+// The top-level app with every subcommand (main.cpp); `level` and `version` are bound to
+// --log-level and --version.
+std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& level, bool& version);
 
 }  // namespace chorus::cli

@@ -1,5 +1,6 @@
 // chorus: parse, dispatch, map errors to exit codes. Nothing else belongs here.
 #include <iostream>
+#include <memory>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -34,25 +35,33 @@ chorus::log::Level parseLevel(const std::string& s) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  CLI::App app{"chorus: the BirdCLEF+ 2026 pipeline, from raw audio to a scored submission,\n"
-               "on a laptop, a multi-GPU workstation (mpirun) or a SLURM cluster."};
+namespace chorus::cli {
+
+// The whole command line: top-level options and every subcommand. `chorus run` builds a fresh one
+// per stage, so a stage run by the pipeline reads its options exactly as the stand-alone command.
+std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& level, bool& version) {
+  auto owner = std::make_unique<CLI::App>(
+      "chorus: the BirdCLEF+ 2026 pipeline, from raw audio to a scored submission,\n"
+      "on a laptop, a multi-GPU workstation (mpirun) or a SLURM cluster.");
+  CLI::App& app = *owner;
   app.require_subcommand(0, 1);
   app.fallthrough();  // --config and --log-level may follow the subcommand
   app.set_config("--config", "", "TOML config: a [section] per subcommand; command-line flags override it");
   // A misspelt key in a config must fail loudly, not be ignored.
   app.allow_config_extras(CLI::config_extras_mode::error);
-  bool version = false;
-  std::string level = "info";
   app.add_flag("--version", version, "Print the git revision, the torch version and CUDA/NCCL support");
   app.add_option("--log-level", level, "Console log level")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
 
-  std::vector<chorus::cli::Command> commands = {
+  commands = {
       chorus::cli::addSynth(app),
       chorus::cli::addPrep(app),
       chorus::cli::addScore(app),
       chorus::cli::addFeatures(app),
       chorus::cli::addTrain(app),
+      chorus::cli::addPseudo(app),
+      chorus::cli::addInfer(app),
+      chorus::cli::addRun(app),
+      chorus::cli::addReport(app),
   };
 
   for (auto& command : commands) {
@@ -61,6 +70,17 @@ int main(int argc, char** argv) {
                         "] (keys: long option names without the leading dashes, e.g. data = \"DIR\");\n"
                         "command-line flags override the file. --log-level debug|info|warn|error sets the console level.");
   }
+  return owner;
+}
+
+}  // namespace chorus::cli
+
+int main(int argc, char** argv) {
+  std::vector<chorus::cli::Command> commands;
+  std::string level = "info";
+  bool version = false;
+  auto owner = chorus::cli::makeApp(commands, level, version);
+  CLI::App& app = *owner;
 
   try {
     app.parse(argc, argv);

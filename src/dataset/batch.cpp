@@ -73,7 +73,7 @@ Window exampleWindow(const BatchSource& s, const Example& e, const Slot& slot, M
     context.sampleRate = s.sampleRate;
     context.background = s.background;
     context.maskValueDb = float(s.normalisation.meanDb);
-    augment(w, s.augment, context, s.seed, epoch, slot.slot);
+    augment(w, e.pseudo ? s.pseudoAugment : s.augment, context, s.seed, epoch, slot.slot);
   }
   return w;
 }

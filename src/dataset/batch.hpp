@@ -29,6 +29,7 @@ struct BatchSource {
   size_t speciesCount = 0;
   CropOptions crop;
   AugmentOptions augment;
+  AugmentOptions pseudoAugment;  // pseudo-labelled examples: the noisy student's stronger noise
   Normalisation normalisation;
   uint64_t seed = 42;
 

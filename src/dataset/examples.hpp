@@ -32,6 +32,7 @@ struct Example {
   double endSeconds = 0;   // soundscape windows: end_s (the row_id suffix); clips: 0
   std::vector<std::pair<int, float>> targets;  // (species index, value), sparse
   bool rare = false;       // primary label in rare_species.csv
+  bool pseudo = false;     // a pseudo-labelled soundscape window (pseudo_labels.hpp): soft targets, more noise
 };
 
 struct ExampleSet {

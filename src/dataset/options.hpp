@@ -3,6 +3,10 @@
 #pragma once
 #include <cstdint>
 
+namespace CLI {
+class App;
+}
+
 namespace chorus::dataset {
 
 inline constexpr int kWindowFrames = 313;     // 5 s at 32 kHz, hop 512, centred frames
@@ -14,7 +18,12 @@ struct CropOptions {
   CropMode mode = CropMode::Energy;  // training crop of clips longer than the window
   double jitterSeconds = 1.0;        // energy crop: centre = peak + uniform(-jitter, +jitter)
   bool avoidLead = true;             // energy and random crops start after the leading voice/silence
+
+  void addTo(CLI::App& app);  // --crop energy|random, --crop-jitter, --[no-]crop-avoid-lead
+  void validate() const;      // UsageError naming the first bad value
 };
+
+const char* cropModeName(CropMode mode);  // "energy" | "random"
 
 struct TargetOptions {
   // Secondary labels are named by the recordist but are usually faint or intermittent, so a 5 s
@@ -45,6 +54,9 @@ struct AugmentOptions {
   int timeMaskFrames = 40;
 
   static AugmentOptions none();  // every augmentation off (validation, tests)
+  // A --[no-]NAME switch and a --NAME-p probability per augmentation, plus its ranges
+  // (--noise-snr-min ...): see chorus train --help.
+  void addTo(CLI::App& app);
   void validate() const;         // UsageError naming the first bad value (p outside [0, 1], min > max, ...)
 };
 
@@ -54,6 +66,8 @@ struct SamplerOptions {
   // Rare species (WORK/meta/rare_species.csv): each of their training clips appears this many times
   // per epoch (1: no oversampling, the default). Repeats are separate slots: own crop, own draws.
   int rareRepeats = 1;
+  // Pseudo-labelled examples (pseudo_labels.hpp): a fresh random round(pseudoP * count) of them per epoch.
+  double pseudoP = 1.0;
 };
 
 }  // namespace chorus::dataset

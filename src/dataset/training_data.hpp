@@ -12,6 +12,7 @@
 
 #include "dataset/batch.hpp"
 #include "dataset/examples.hpp"
+#include "dataset/pseudo_labels.hpp"
 
 namespace chorus::dataset {
 
@@ -26,6 +27,7 @@ struct DataOptions {
   AugmentOptions augment;
   SamplerOptions sampler;
   Normalisation normalisation;  // fixed constants, or measured once and carried by the checkpoint
+  PseudoOptions pseudo;         // pseudo-labelled soundscape windows joining the training examples
   int threads = 1;              // batch assembly threads
 };
 
@@ -36,6 +38,8 @@ class TrainingData {
 
   const Species& species() const { return species_; }
   const Split& split() const { return split_; }  // split().issues: for the train stage's report
+  // Counts of the pseudo-label file (its examples are the `pseudo` ones at the end of split().train).
+  const PseudoSet& pseudo() const { return pseudo_; }
   const BatchSource& source() const { return source_; }
   const BackgroundPool& background() const { return *background_; }
   int mels() const { return source_.mels; }
@@ -51,7 +55,9 @@ class TrainingData {
   std::unique_ptr<store::FeatureStore> clips_, soundscapes_;
   std::unique_ptr<BackgroundPool> background_;
   Species species_;
+  void addPseudo(const std::vector<const Example*>& labelled);
   Split split_;
+  PseudoSet pseudo_;  // counts and issues only: the examples moved into split_.train
   BatchSource source_;
 };
 

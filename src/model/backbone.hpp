@@ -32,7 +32,7 @@ class Backbone : public torch::nn::Module {
 };
 
 std::shared_ptr<Backbone> makeEfficientNetB0(int64_t inChannels, double dropPathRate);
-std::shared_ptr<Backbone> makeConvNextAtto(int64_t inChannels, double dropPathRate);
+std::shared_ptr<Backbone> makeConvNextAtto(int64_t inChannels, double dropPathRate, double layerScaleInit = 1e-6);  // timm: 1e-6
 
 // A TorchScript module as a backbone. Features: forward_features(x) if the module has it (timm
 // models scripted whole do), else forward(x), must give N×D×F'×T'. WholeModel: forward(x) gives

@@ -1,5 +1,6 @@
 // ConvNeXt-Atto as timm builds convnext_atto (dims 40-80-160-320, depths 2-2-6-2, conv MLP,
-// layer scale 1e-6) with head_norm_first=True: the final LayerNorm (norm_pre) acts on the
+// layer scale, timm's init 1e-6; ModelOptions::layerScaleInit, 0.1 by default for training from
+// scratch on short schedules) with head_norm_first=True: the final LayerNorm (norm_pre) acts on the
 // feature map so that a frame-wise head can follow. Module names mirror timm's (backbone.hpp).
 #include "model/backbone.hpp"
 #include "model/layers.hpp"
@@ -11,7 +12,6 @@ namespace nn = torch::nn;
 
 constexpr int64_t kDims[] = {40, 80, 160, 320};
 constexpr int kDepths[] = {2, 2, 6, 2};
-constexpr double kLayerScaleInit = 1e-6;
 
 nn::Conv2d truncNormalConv(nn::Conv2dOptions options) {
   nn::Conv2d conv(options);
@@ -35,11 +35,11 @@ TORCH_MODULE(ConvMlp);
 // dw 7×7 conv, LayerNorm, MLP (×4), layer scale, stochastic depth, residual.
 class BlockImpl : public nn::Module {
  public:
-  BlockImpl(int64_t dim, double dropPathRate_)
+  BlockImpl(int64_t dim, double dropPathRate_, double layerScaleInit)
       : conv_dw(register_module("conv_dw", truncNormalConv(nn::Conv2dOptions(dim, dim, 7).padding(3).groups(dim)))),
         norm(register_module("norm", LayerNorm2d(dim))),
         mlp(register_module("mlp", ConvMlp(dim, 4 * dim))),
-        gamma(register_parameter("gamma", torch::full({dim}, kLayerScaleInit))),
+        gamma(register_parameter("gamma", torch::full({dim}, layerScaleInit))),
         dropPathRate(dropPathRate_) {}
 
   torch::Tensor forward(const torch::Tensor& input) {
@@ -59,14 +59,14 @@ TORCH_MODULE(Block);
 // A stage: optional downsample (LayerNorm, 2×2 stride-2 conv), then its blocks.
 class StageImpl : public nn::Module {
  public:
-  StageImpl(int64_t in, int64_t out, int depth, const double* dropRates) {
+  StageImpl(int64_t in, int64_t out, int depth, const double* dropRates, double layerScaleInit) {
     if (in != out) {
       downsample = register_module(
           "downsample", nn::Sequential(LayerNorm2d(in), truncNormalConv(nn::Conv2dOptions(in, out, 2).stride(2))));
     }
     auto list = register_module("blocks", nn::ModuleList());
     for (int b = 0; b < depth; ++b) {
-      blocks.push_back(Block(out, dropRates[b]));
+      blocks.push_back(Block(out, dropRates[b], layerScaleInit));
       list->push_back(blocks.back());
     }
   }
@@ -84,7 +84,7 @@ TORCH_MODULE(Stage);
 
 class ConvNextAtto : public Backbone {
  public:
-  ConvNextAtto(int64_t inChannels, double dropPathRate) {
+  ConvNextAtto(int64_t inChannels, double dropPathRate, double layerScaleInit) {
     stem = register_module(
         "stem", nn::Sequential(truncNormalConv(nn::Conv2dOptions(inChannels, kDims[0], 4).stride(4)), LayerNorm2d(kDims[0])));
     // timm: torch.linspace(0, drop_path_rate, sum(depths)), split by stage.
@@ -95,7 +95,7 @@ class ConvNextAtto : public Backbone {
     int64_t in = kDims[0];
     int first = 0;
     for (int s = 0; s < 4; ++s) {
-      stages_.push_back(Stage(in, kDims[s], kDepths[s], rates_.data() + first));
+      stages_.push_back(Stage(in, kDims[s], kDepths[s], rates_.data() + first, layerScaleInit));
       list->push_back(stages_.back());
       in = kDims[s];
       first += kDepths[s];
@@ -122,8 +122,8 @@ class ConvNextAtto : public Backbone {
 
 }  // namespace
 
-std::shared_ptr<Backbone> makeConvNextAtto(int64_t inChannels, double dropPathRate) {
-  return std::make_shared<ConvNextAtto>(inChannels, dropPathRate);
+std::shared_ptr<Backbone> makeConvNextAtto(int64_t inChannels, double dropPathRate, double layerScaleInit) {
+  return std::make_shared<ConvNextAtto>(inChannels, dropPathRate, layerScaleInit);
 }
 
 }  // namespace chorus::model

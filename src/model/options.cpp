@@ -48,6 +48,7 @@ void ModelOptions::validate() const {
   if (inChannels <= 0) throw UsageError("model: in_channels must be positive, got " + std::to_string(inChannels));
   requireRate(dropRate, "drop_rate");
   requireRate(dropPathRate, "drop_path_rate");
+  if (!(layerScaleInit > 0)) throw UsageError("model: layer_scale_init must be positive, got " + std::to_string(layerScaleInit));
   if (!backboneWeights.empty() && isTorchScript())
     throw UsageError("model: backbone_weights is for native backbones; a TorchScript file carries its own");
 }

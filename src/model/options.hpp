@@ -22,6 +22,11 @@ struct ModelOptions {
   int inChannels = 1;           // log-mel input: N×1×n_mels×T
   double dropRate = 0.5;        // head dropout
   double dropPathRate = 0.2;    // stochastic depth of the last block (linear over blocks)
+  // ConvNeXt's initial layer scale (gamma of every block). timm's 1e-6 suits 300 ImageNet epochs;
+  // trained from scratch for a few hundred steps, gamma grows by about lr per Adam step (less under
+  // layer decay), so the blocks stay identities and the backbone is little more than its patchify
+  // convolutions: on the small synthetic set it never left the all-negative prior (see convnext.cpp).
+  double layerScaleInit = 0.1;
   std::string backboneWeights;  // optional torch.save'd timm state_dict loaded into the backbone
 
   // Throws UsageError naming the offending field (unknown backbone, rates out of [0, 1), ...).

@@ -14,9 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-std::string epochDirName(int epoch) {
-  char name[32];
-  std::snprintf(name, sizeof name, "epoch-%04d", epoch);
+std::string epochDirName(const TrainState& state) {
+  char name[64];
+  if (state.partial) std::snprintf(name, sizeof name, "epoch-%04d-step-%lld", state.epoch, (long long)state.step);
+  else std::snprintf(name, sizeof name, "epoch-%04d", state.epoch);
   return name;
 }
 
@@ -32,7 +33,8 @@ model::NamedTensors generatorStates() {
 json stateJson(const TrainState& s) {
   return {{"epoch", s.epoch},        {"step", s.step},       {"seed", s.seed},
           {"best_score", s.bestScore}, {"best_epoch", s.bestEpoch}, {"since_best", s.sinceBest},
-          {"finished", s.finished},  {"metrics_csv", metricsCsv(s.metrics)}, {"features", s.features},
+          {"finished", s.finished},  {"partial", s.partial},   {"partial_loss", s.partialLoss},
+          {"metrics_csv", metricsCsv(s.metrics)}, {"features", s.features},
           {"config", json::parse(s.config.empty() ? "{}" : s.config)}};
 }
 
@@ -41,7 +43,7 @@ json stateJson(const TrainState& s) {
 void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& pointers, const TrainState& state,
                     const torch::nn::Module& model, const torch::optim::Optimizer& optimizer) {
   ensureDir(jobDir);
-  const fs::path target = jobDir / epochDirName(state.epoch);
+  const fs::path target = jobDir / epochDirName(state);
   const fs::path temp = temporaryPathFor(target);
   fs::remove_all(temp);
   ensureDir(temp);
@@ -89,6 +91,8 @@ TrainState readState(const fs::path& dir) {
     s.bestEpoch = j.at("best_epoch");
     s.sinceBest = j.at("since_best");
     s.finished = j.at("finished");
+    s.partial = j.value("partial", false);  // absent in checkpoints from before stop signals
+    s.partialLoss = j.value("partial_loss", 0.0);
     s.metrics = parseMetricsCsv(j.at("metrics_csv").get<std::string>(), file.string());
     s.features = j.at("features").get<std::map<std::string, std::string>>();
     s.config = j.at("config").dump();

@@ -29,6 +29,10 @@ struct TrainState {
   int bestEpoch = 0;
   int sinceBest = 0;   // epochs without a better headline score (early stopping)
   bool finished = false;
+  // Stopped mid-epoch by a signal (stop_signal.hpp): `step` includes the steps of epoch + 1 already
+  // taken, partialLoss their loss sum; saved as epoch-NNNN-step-S, resumed from the next step.
+  bool partial = false;
+  double partialLoss = 0;
   std::vector<EpochMetrics> metrics;
   std::map<std::string, std::string> features;  // the store's mel parameters + normalisation
   std::string config;                           // the resolved options, JSON

@@ -1,6 +1,8 @@
 #include "train/options.hpp"
 
 #include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 
@@ -25,7 +27,18 @@ void TrainOptions::validate() const {
   positive(world >= 1 && rank >= 0 && rank < world, "rank must be in [0, world)");
   positive(!backbones.empty() && !folds.empty(), "need at least one backbone and one fold");
   for (int f : folds) positive(f >= 0, "folds must not be negative");
+  positive(rareRepeats >= 1, "--rare-repeats must be at least 1 (1: no oversampling)");
   loss.validate();
+  try {
+    if (!pseudo.dir.empty()) {
+      pseudo.validate();
+      dataset::pseudoRound(pseudo.dir);
+    }
+    augmentations.validate();
+    crop.validate();
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("train: ") + e.what());
+  }
   model::ModelOptions m = model;
   for (const auto& b : backbones) {
     m.backbone = b;
@@ -35,6 +48,75 @@ void TrainOptions::validate() const {
     m.backbone = parseJob(job).backbone;
     m.validate();
   }
+}
+
+dataset::AugmentOptions TrainOptions::resolvedAugmentations() const {
+  return augment ? augmentations : dataset::AugmentOptions::none();
+}
+
+namespace {
+
+using nlohmann::json;
+
+json describe(const dataset::Probability& p) { return {{"on", p.on}, {"p", p.p}}; }
+
+json describe(const dataset::AugmentOptions& a) {
+  json roll = describe(a.roll), noise = describe(a.colouredNoise), background = describe(a.background);
+  json gain = describe(a.gain), freq = describe(a.freqMask), time = describe(a.timeMask);
+  noise["snr_db"] = {a.noiseSnrMin, a.noiseSnrMax};
+  noise["beta"] = {a.noiseBetaMin, a.noiseBetaMax};
+  background["snr_db"] = {a.backgroundSnrMin, a.backgroundSnrMax};
+  gain["db"] = a.gainDb;
+  freq["bins"] = a.freqMaskBins;
+  time["frames"] = a.timeMaskFrames;
+  return {{"roll", roll}, {"coloured_noise", noise}, {"background", background},
+          {"gain", gain}, {"freq_mask", freq}, {"time_mask", time}};
+}
+
+// "a.b.c" -> value for every leaf, so that a refusal can name exactly what changed.
+void flatten(const json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out[prefix] = j.dump();
+  }
+}
+
+}  // namespace
+
+std::string describeConfig(const TrainOptions& o, const Job& job, int64_t stepsPerEpoch) {
+  json config{{"backbone", job.backbone}, {"fold", job.fold}, {"head", o.model.head}, {"drop_rate", o.model.dropRate},
+              {"drop_path_rate", o.model.dropPathRate},
+              {"layer_scale_init", o.model.layerScaleInit}, {"loss", o.loss.kind == model::LossKind::Bce ? "bce" : "asl"},
+              {"gamma_neg", o.loss.gammaNeg}, {"gamma_pos", o.loss.gammaPos}, {"clip", o.loss.clip},
+              {"epochs", o.epochs}, {"batch_size", o.batchSize}, {"steps_per_epoch", stepsPerEpoch},
+              {"lr", o.lr}, {"min_lr", o.minLr}, {"warmup_epochs", o.warmupEpochs}, {"weight_decay", o.weightDecay},
+              {"layer_decay", o.layerDecay}, {"grad_clip", o.gradClip}, {"patience", o.patience},
+              {"secondary_target", o.secondaryTarget}, {"augment", o.augment},
+              {"augmentations", describe(o.resolvedAugmentations())},
+              {"crop", {{"mode", dataset::cropModeName(o.crop.mode)}, {"jitter_seconds", o.crop.jitterSeconds},
+                        {"avoid_lead", o.crop.avoidLead}}},
+              {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", o.threads}, {"world", o.world}};
+  if (!o.pseudo.dir.empty())  // only then: configs of runs without pseudo labels stay as they were
+    config["pseudo"] = {{"dir", o.pseudo.dir.string()}, {"p", o.pseudo.p}, {"noise_scale", o.pseudo.noiseScale}};
+  return config.dump();
+}
+
+void requireSameConfig(const std::string& saved, const std::string& now, const std::string& checkpoint) {
+  std::map<std::string, std::string> before, after;
+  flatten(json::parse(saved), "", before);
+  flatten(json::parse(now), "", after);
+  std::string changed;
+  for (const auto& [key, value] : after) {
+    auto it = before.find(key);
+    const std::string old = it == before.end() ? "(absent)" : it->second;
+    if (old != value) changed += "\n  " + key + ": " + old + " in the checkpoint, " + value + " now";
+  }
+  for (const auto& [key, value] : before)
+    if (!after.count(key)) changed += "\n  " + key + ": " + value + " in the checkpoint, absent now";
+  if (!changed.empty())
+    throw UsageError("train: cannot resume " + checkpoint + ": it was trained with other options; resume with the "
+                     "same ones or train afresh elsewhere. Differences:" + changed);
 }
 
 Job parseJob(const std::string& text) {
@@ -53,10 +135,12 @@ Job parseJob(const std::string& text) {
 }
 
 std::vector<Job> jobsFor(const TrainOptions& options) {
-  if (!options.job.empty()) return {parseJob(options.job)};
+  const int round = options.pseudo.dir.empty() ? 0 : dataset::pseudoRound(options.pseudo.dir);
   std::vector<Job> jobs;
-  for (const auto& b : options.backbones)
+  if (!options.job.empty()) jobs = {parseJob(options.job)};
+  for (const auto& b : options.job.empty() ? options.backbones : std::vector<std::string>{})
     for (int f : options.folds) jobs.push_back({b, f});
+  for (auto& j : jobs) j.round = round;
   return jobs;
 }
 

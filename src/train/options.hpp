@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dataset/options.hpp"
+#include "dataset/pseudo_labels.hpp"
 #include "model/options.hpp"
 
 namespace chorus::train {
@@ -27,27 +29,48 @@ struct TrainOptions {
   double lr = 1e-3, minLr = 1e-6;
   double warmupEpochs = 1.0;  // linear warmup length, in epochs (fractions allowed)
   double weightDecay = 1e-2;
-  double layerDecay = 0.75;   // lr_scale = layerDecay^(numBlocks - layer)
+  double layerDecay = 0.75;   // lr_scale = layerDecay^(numBlocks - layer); 1: off (one rate everywhere)
   double gradClip = 1.0;      // max global gradient norm; 0: off
   int patience = 0;           // early stopping: epochs without a better headline score; 0: off
   double secondaryTarget = 0.5;  // target of a clip's secondary labels (dataset::TargetOptions)
-  bool augment = true;        // the training augmentations of dataset::AugmentOptions (off: crops only)
+  bool augment = true;        // master switch: off turns every augmentation below off (crops only)
+  dataset::AugmentOptions augmentations;  // each augmentation's own switch, probability and range
+  dataset::CropOptions crop;              // energy (default) or random crop of long clips
+  int rareRepeats = 1;        // rare species' clips appear this many times per epoch (1: no oversampling)
   uint64_t seed = 42;
   int threads = 2;            // torch intra-op threads (fixed: CPU results depend on it)
   std::string device = "auto";  // auto | cpu | cuda (auto: CUDA when available)
-  int world = 1, rank = 0;      // data-parallel group (one process for now)
+  int world = 1, rank = 0;      // data-parallel group: set by trainJob from its rank group
+  // Distributed (dist): ranks per GPU on a node (several small jobs filling one GPU), and the
+  // longest wait in one collective before the run is aborted as hung.
+  int jobsPerGpu = 1;
+  double collectiveTimeout = 900;
+  // Noisy student (dataset/pseudo_labels.hpp): pseudo.dir = WORK/pseudo/r<n> mixes its windows into
+  // training (probability pseudo.p, stronger noise); the jobs are then round n: models/<bb>-f<k>-r<n>/.
+  dataset::PseudoOptions pseudo;
 
   void validate() const;  // UsageError naming the first bad value
+  // The augmentations training applies: `augmentations`, or none when the master switch is off.
+  dataset::AugmentOptions resolvedAugmentations() const;
 };
 
 struct Job {
   std::string backbone;
   int fold = 0;
-  std::string name() const { return backbone + "-f" + std::to_string(fold); }  // models/<name>/
+  int round = 0;  // pseudo-label round (0: trained without pseudo labels)
+  std::string name() const {  // models/<name>/
+    return backbone + "-f" + std::to_string(fold) + (round > 0 ? "-r" + std::to_string(round) : "");
+  }
 };
 
 // The jobs `options` asks for: --job BACKBONE/FOLD alone, else every backbone x fold.
 std::vector<Job> jobsFor(const TrainOptions& options);
 Job parseJob(const std::string& text);  // "efficientnet_b0/3"; UsageError otherwise
+
+// Every option that shapes a job's weights, resolved, as JSON: stored in each checkpoint, so that
+// --resume with other options is refused (requireSameConfig) instead of silently mixing two runs.
+std::string describeConfig(const TrainOptions& options, const Job& job, int64_t stepsPerEpoch);
+// UsageError naming each option that differs between a checkpoint's config and this run's.
+void requireSameConfig(const std::string& saved, const std::string& now, const std::string& checkpoint);
 
 }  // namespace chorus::train

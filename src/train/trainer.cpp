@@ -1,10 +1,12 @@
 // The loop of one job: AdamW over the layer-decay groups, warmup + cosine per step, gradient
 // clipping, bf16 autocast on CUDA (fp32 on CPU); after every epoch, out-of-fold scoring, metrics,
-// checkpoints. One code path for CPU and CUDA; on CPU a seed and a thread count fix every number.
+// checkpoints. One code path for CPU and CUDA, for one process and a data-parallel group
+// (data_parallel.hpp); on CPU a seed and a thread count fix every number.
 #include <ATen/autocast_mode.h>
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
@@ -12,6 +14,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dataset/training_data.hpp"
+#include "dist/communicator.hpp"
 #include "meta/metric.hpp"
 #include "model/classifier.hpp"
 #include "model/layer_decay.hpp"
@@ -19,7 +22,9 @@
 #include "stages/features.hpp"
 #include "store/feature_store.hpp"
 #include "train/checkpoint_dir.hpp"
+#include "train/data_parallel.hpp"
 #include "train/schedule.hpp"
+#include "train/stop_signal.hpp"
 #include "train/train.hpp"
 
 namespace chorus::train {
@@ -42,17 +47,6 @@ struct Autocast {
   }
   bool on_;
 };
-
-std::string configJson(const TrainOptions& o, const Job& job, int64_t stepsPerEpoch) {
-  return json{{"backbone", job.backbone}, {"fold", job.fold}, {"head", o.model.head}, {"drop_rate", o.model.dropRate},
-              {"drop_path_rate", o.model.dropPathRate}, {"loss", o.loss.kind == model::LossKind::Bce ? "bce" : "asl"},
-              {"gamma_neg", o.loss.gammaNeg}, {"gamma_pos", o.loss.gammaPos}, {"clip", o.loss.clip},
-              {"epochs", o.epochs}, {"batch_size", o.batchSize}, {"steps_per_epoch", stepsPerEpoch},
-              {"lr", o.lr}, {"min_lr", o.minLr}, {"warmup_epochs", o.warmupEpochs}, {"weight_decay", o.weightDecay},
-              {"layer_decay", o.layerDecay}, {"grad_clip", o.gradClip}, {"patience", o.patience},
-              {"secondary_target", o.secondaryTarget}, {"augment", o.augment}, {"seed", o.seed}, {"threads", o.threads}, {"world", o.world}}
-      .dump();
-}
 
 // Macro AUC of the rows in `rows` (competition rule: classes without a positive are left out;
 // a class without a negative has no AUC either). -1 when no class can be scored.
@@ -79,24 +73,53 @@ struct Evaluation {
   torch::Tensor logits, targets;  // N x K, CPU float
 };
 
+// Sharded over the group: rank r scores held-out rows r, r + world, ...; the rows are summed into
+// place (the others are zeros), so every rank ends with all of them and computes the same metrics.
 Evaluation evaluate(model::Classifier& net, const dataset::TrainingData& data, const TrainOptions& o,
-                    torch::Device device) {
+                    torch::Device device, DataParallel& dp) {
   const size_t n = data.split().valid.examples.size(), K = data.species().labels.size();
   const int64_t F = data.mels(), T = data.frames();
-  Evaluation ev{torch::empty({int64_t(n), int64_t(K)}), torch::empty({int64_t(n), int64_t(K)})};
+  Evaluation ev{torch::zeros({int64_t(n), int64_t(K)}), torch::zeros({int64_t(n), int64_t(K)})};
   net->eval();
   torch::NoGradGuard noGrad;
-  const auto slots = dataset::inOrder(n);
-  for (size_t first = 0; first < n; first += size_t(o.evalBatchSize)) {
-    const int64_t b = int64_t(std::min(n - first, size_t(o.evalBatchSize)));
-    torch::Tensor mel = torch::empty({b, 1, F, T});
-    data.batch({slots.begin() + long(first), slots.begin() + long(first) + b}, dataset::Mode::Validate, 0,
-               mel.data_ptr<float>(), ev.targets[int64_t(first)].data_ptr<float>());
-    Autocast autocast(device.is_cuda());
-    ev.logits.narrow(0, int64_t(first), b).copy_(net->forward(mel.to(device)).to(torch::kFloat).cpu());
+  const auto all = dataset::inOrder(n);
+  std::vector<dataset::Slot> mine;
+  std::vector<int64_t> rows;
+  for (size_t i = size_t(dp.rank()); i < n; i += size_t(dp.size())) mine.push_back(all[i]), rows.push_back(int64_t(i));
+  for (size_t first = 0; first < mine.size(); first += size_t(o.evalBatchSize)) {
+    const int64_t b = int64_t(std::min(mine.size() - first, size_t(o.evalBatchSize)));
+    torch::Tensor mel = torch::empty({b, 1, F, T}), target = torch::empty({b, int64_t(K)});
+    data.batch({mine.begin() + long(first), mine.begin() + long(first) + b}, dataset::Mode::Validate, 0,
+               mel.data_ptr<float>(), target.data_ptr<float>());
+    torch::Tensor logits;
+    {
+      Autocast autocast(device.is_cuda());
+      logits = net->forward(mel.to(device)).to(torch::kFloat).cpu();
+    }
+    const torch::Tensor at = torch::tensor(std::vector<int64_t>(rows.begin() + long(first), rows.begin() + long(first) + b));
+    ev.logits.index_copy_(0, at, logits);
+    ev.targets.index_copy_(0, at, target);
   }
+  dp.sumOnHost(ev.logits);
+  dp.sumOnHost(ev.targets);
   net->train();
   return ev;
+}
+
+// After a stop signal and its checkpoint: exit code 128 + signal (a rank whose group stopped on
+// another rank's signal reports SIGTERM).
+[[noreturn]] void throwStopped(const Job& job, int64_t step) {
+  const int sig = StopSignals::received() ? StopSignals::received() : SIGTERM;
+  throw Error(job.name() + ": stopped by signal " + std::to_string(sig) + " after step " + std::to_string(step) +
+                  ", checkpoint written; continue with --resume",
+              ExitCode(128 + sig));
+}
+
+// The group mean of a per-rank number.
+double groupMean(DataParallel& dp, double mine) {
+  torch::Tensor t = torch::tensor({float(mine)});
+  dp.sumOnHost(t);
+  return double(t.item<float>()) / double(dp.size());
 }
 
 // The competition's row id of a held-out example: the clip's id, or soundscape stem + "_" + end second.
@@ -107,11 +130,24 @@ std::string validRowId(const dataset::Example& e) {
 
 }  // namespace
 
-JobResult trainJob(const TrainOptions& o, const Job& job) {
-  o.validate();
-  const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
-  if (o.device == "cuda" && !torch::cuda::is_available()) throw UsageError("train: --device cuda, but CUDA is not available");
-  const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& group) {
+  options.validate();
+  const bool cuda = options.device == "cuda" || (options.device == "auto" && torch::cuda::is_available());
+  if (options.device == "cuda" && !torch::cuda::is_available()) throw UsageError("train: --device cuda, but CUDA is not available");
+  const torch::Device device = cuda ? torch::Device(torch::kCUDA, int8_t(group.cudaDevice)) : torch::Device(torch::kCPU);
+
+  // The group: MPI for host memory, NCCL for the gradients on CUDA; this process alone without one.
+  dist::CommOptions commOptions;
+  commOptions.timeoutSeconds = options.collectiveTimeout;
+  commOptions.name = job.name() + (group.label.empty() ? "" : ", " + group.label);
+  commOptions.device = group.cudaDevice;
+  const bool alone = group.comm == MPI_COMM_NULL;
+  auto host = alone ? dist::makeLocalCommunicator() : dist::makeMpiCommunicator(group.comm, commOptions);
+  auto nccl = cuda && !alone ? dist::makeNcclCommunicator(group.comm, commOptions) : nullptr;
+  DataParallel dp(*host, nccl ? *nccl : *host);
+  TrainOptions o = options;
+  o.world = dp.size(), o.rank = dp.rank();
+  StopSignals stopSignals;
   at::set_num_threads(o.threads);
   at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
 
@@ -120,14 +156,17 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
   dataOptions.fold = job.fold;
   dataOptions.targets.secondary = float(o.secondaryTarget);
   dataOptions.sampler.seed = o.seed;
-  if (!o.augment) dataOptions.augment = dataset::AugmentOptions::none();
+  dataOptions.augment = o.resolvedAugmentations();
+  dataOptions.crop = o.crop;
+  dataOptions.sampler.rareRepeats = o.rareRepeats;
+  dataOptions.pseudo = o.pseudo;  // noisy student: pseudo-labelled windows, stronger noise
   dataOptions.threads = o.threads;  // batch assembly: the same numbers whatever the thread count
   dataset::TrainingData data(dataOptions);
   const auto& classes = data.species().labels;
   const auto storeFeatures = stages::storeMelOptions(*data.source().clips).describe();
   const fs::path dir = o.work / "models" / job.name();
   ensureDir(dir);
-  {
+  if (dp.isRoot()) {
     json issues = json::array();
     for (const auto& i : data.split().issues) issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
     writeFileAtomic(dir / "report.json", json{{"job", job.name()}, {"issues", issues}}.dump(1) + "\n");
@@ -154,21 +193,26 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
 
   TrainState state;
   state.seed = o.seed;
-  state.config = configJson(o, job, stepsPerEpoch);
+  state.config = describeConfig(o, job, stepsPerEpoch);
   state.features = storeFeatures;
   for (const auto& [k, v] : dataOptions.normalisation.describe()) state.features[k] = v;
+  int64_t resumeStep = 0;  // within the first epoch of this run (after a mid-epoch stop)
+  double resumeLoss = 0;
   if (o.resume) {
     if (auto last = checkpointDir(dir, "last")) {
       TrainState saved = readState(*last);
       requireSameFeatures(saved, last->string(), storeFeatures, data.source().clips->path().string());
-      if (json::parse(saved.config) != json::parse(state.config))
-        throw UsageError("train: " + last->string() + " was trained with other options (" + saved.config +
-                         "); resume with the same ones");
+      requireSameConfig(saved.config, state.config, last->string());
       loadCheckpoint(*last, *net, optimizer);
       state = saved;
+      if (state.partial) {
+        resumeStep = state.step - int64_t(state.epoch) * stepsPerEpoch, resumeLoss = state.partialLoss;
+        state.partial = false, state.partialLoss = 0;
+      }
       CHORUS_LOG(Info) << job.name() << ": resumed after epoch " << state.epoch << " (step " << state.step << ")";
     }
   }
+  dp.broadcastFromRoot(*net);  // one model on every rank (seeded alike already; on CUDA also bit-equal)
 
   JobResult result;
   result.job = job, result.dir = dir, result.issues = data.split().issues.size();
@@ -180,8 +224,11 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
     const int epoch = state.epoch + 1;
     const auto order = data.plan(epoch).share(o.rank, o.world, true);
     net->train();
-    double lossSum = 0, lr = 0;
-    for (int64_t s = 0; s < stepsPerEpoch; ++s) {
+    double lossSum = resumeLoss, lr = 0;
+    const double reduceSecondsBefore = dp.gradientSeconds();
+    const int64_t firstStep = resumeStep;
+    resumeStep = 0, resumeLoss = 0;
+    for (int64_t s = firstStep; s < stepsPerEpoch; ++s) {
       const size_t first = size_t(s) * size_t(o.batchSize);
       const int64_t b = int64_t(std::min(order.size() - first, size_t(o.batchSize)));
       torch::Tensor mel = torch::empty({b, 1, F, T}), target = torch::empty({b, K});
@@ -198,15 +245,35 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
       }
       torch::Tensor loss = model::multiLabelLoss(logits.to(torch::kFloat), target.to(device), o.loss);
       loss.backward();
+      dp.averageGradients(params);
       if (o.gradClip > 0) torch::nn::utils::clip_grad_norm_(params, o.gradClip);
       optimizer.step();
       lossSum += loss.item<double>();
       ++state.step;
+      if (dp.anyRank(StopSignals::received() != 0) && s + 1 < stepsPerEpoch) {
+        // Stopped between steps: a mid-epoch checkpoint the next --resume continues from.
+        dp.averageBuffers(*net);  // running statistics update linearly: averaging now or later agrees
+        TrainState partial = state;
+        partial.partial = true, partial.partialLoss = groupMean(dp, lossSum);
+        if (dp.isRoot()) saveCheckpoint(dir, {"last"}, partial, *net, optimizer);
+        dp.requireSameModel(*net);  // also waits for the root's checkpoint
+        throwStopped(job, state.step);
+      }
     }
 
-    Evaluation ev = evaluate(net, data, o, device);
+    // The training steps alone (no validation): what tools/bench_dp.sh reads to rate data parallelism.
+    const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (dp.isRoot())
+      CHORUS_LOG(Info) << job.name() << " epoch " << epoch << " steps: " << stepsPerEpoch - firstStep << " x "
+                       << o.batchSize << " x " << dp.size() << " ranks in " << stepSeconds << " s, "
+                       << double((stepsPerEpoch - firstStep) * o.batchSize * dp.size()) / stepSeconds << " samples/s"
+                       << (dp.size() > 1 ? ", gradient all-reduce " + std::to_string(dp.gradientSeconds() - reduceSecondsBefore) + " s"
+                                         : std::string());
+    dp.averageBuffers(*net);
+    if (dp.size() > 1) dp.requireSameModel(*net);
+    Evaluation ev = evaluate(net, data, o, device, dp);
     EpochMetrics m;
-    m.epoch = epoch, m.step = state.step, m.lr = lr, m.trainLoss = lossSum / double(stepsPerEpoch);
+    m.epoch = epoch, m.step = state.step, m.lr = lr, m.trainLoss = groupMean(dp, lossSum) / double(stepsPerEpoch);
     std::vector<size_t> clipRows, scapeRows;
     const auto& valid = data.split().valid.examples;
     for (size_t i = 0; i < valid.size(); ++i) (valid[i].source == dataset::Source::Clip ? clipRows : scapeRows).push_back(i);
@@ -229,22 +296,29 @@ JobResult trainJob(const TrainOptions& o, const Job& job) {
         rows.push_back({valid[i].source == dataset::Source::Clip ? "clip" : "soundscape", validRowId(valid[i]),
                         std::vector<float>(p, p + K)});
       }
-      writeOofCsv(dir / "oof.csv", job.fold, classes, rows);
+      if (dp.isRoot()) writeOofCsv(dir / "oof.csv", job.fold, classes, rows);
     } else {
       ++state.sinceBest;
     }
     state.finished = state.epoch >= o.epochs || (o.patience > 0 && state.sinceBest >= o.patience);
-    saveCheckpoint(dir, pointers, state, *net, optimizer);
-    writeFileAtomic(dir / "metrics.csv", metricsCsv(state.metrics));
-    CHORUS_LOG(Info) << job.name() << " epoch " << epoch << "/" << o.epochs << ": train loss " << m.trainLoss
+    if (dp.isRoot()) {
+      saveCheckpoint(dir, pointers, state, *net, optimizer);
+      writeFileAtomic(dir / "metrics.csv", metricsCsv(state.metrics));
+    }
+    if (dp.isRoot()) CHORUS_LOG(Info) << job.name() << " epoch " << epoch << "/" << o.epochs << ": train loss " << m.trainLoss
                      << ", val loss " << m.valLoss << ", clip AUC " << m.clipAuc << ", soundscape AUC "
                      << m.soundscapeAuc << ", " << m.seconds << " s";
     ++ranThisRun;
     secondsThisRun += m.seconds;
+    if (dp.anyRank(StopSignals::received() != 0) && !state.finished) {  // the epoch's checkpoint is written
+      dp.requireSameModel(*net);
+      throwStopped(job, state.step);
+    }
   }
   result.finished = state.finished, result.epochs = state.epoch;
   result.bestScore = state.bestScore, result.bestEpoch = state.bestEpoch;
   result.secondsPerEpoch = ranThisRun ? secondsThisRun / ranThisRun : 0;
+  result.modelDigest = dp.requireSameModel(*net);
   return result;
 }
 

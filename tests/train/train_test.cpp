@@ -3,8 +3,6 @@
 // store whose feature parameters differ from the checkpoint's.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,11 +14,10 @@
 #include "meta/csv.hpp"
 #include "model/checkpoint.hpp"
 #include "stages/features.hpp"
-#include "stages/prep.hpp"
-#include "stages/synth.hpp"
 #include "store/feature_store.hpp"
 #include "run_util.hpp"
 #include "test_util.hpp"
+#include "tiny_train_data.hpp"
 #include "train/checkpoint_dir.hpp"
 #include "train/train.hpp"
 
@@ -30,29 +27,10 @@ using nlohmann::json;
 
 namespace {
 
-// 3 species, 18 clips and 4 labelled soundscapes, made once per process.
+// The shared tiny dataset (tiny_train_data.hpp), made once per process.
 const fs::path& tinyWork() {
-  static const fs::path root = [] {
-    // Per process: ctest may run the tests of this file side by side.
-    fs::path r = fs::temp_directory_path() / "chorus-tests" / ("train-data-" + std::to_string(::getpid()));
-    fs::remove_all(r);
-    stages::SynthOptions synth;
-    synth.out = r / "data";
-    synth.solution = r / "solution.csv";
-    synth.species = 3, synth.trainClips = 18, synth.trainSoundscapes = 4, synth.testSoundscapes = 0;
-    stages::runSynth(synth);
-    stages::PrepOptions prep;
-    prep.data = r / "data", prep.work = r / "work", prep.folds = 2;
-    stages::runPrep(prep);
-    static dist::MpiContext mpi;
-    for (const char* set : {"train_audio", "train_soundscapes"}) {
-      stages::FeaturesOptions features;
-      features.data = r / "data", features.work = r / "work", features.set = set;
-      stages::runFeatures(features, mpi);
-    }
-    return r;
-  }();
-  return root;
+  static dist::MpiContext mpi;
+  return testing::tinyTrainData(mpi);
 }
 
 TrainOptions tinyOptions(const fs::path& work, int epochs) {
@@ -72,12 +50,15 @@ TrainOptions tinyOptions(const fs::path& work, int epochs) {
 }
 
 // A work folder with the shared meta and features (models/ is the test's own).
-fs::path workCopy(const fs::path& dir) {
-  const fs::path work = dir / "work";
-  fs::create_directories(work);
-  fs::create_directory_symlink(tinyWork() / "work" / "meta", work / "meta");
-  fs::create_directory_symlink(tinyWork() / "work" / "features", work / "features");
-  return work;
+fs::path workCopy(const fs::path& dir) { return testing::tinyTrainWork(tinyWork(), dir); }
+
+// `chorus train` on the tiny data with DIR/train.toml as its config: one step of one epoch on one
+// thread, then `more` (TOML lines of the [train] section).
+std::string quickTrainCommand(const fs::path& dir, const fs::path& work, const std::string& more) {
+  std::ofstream(dir / "train.toml") << "[train]\nepochs = 1\nwarmup-epochs = 0\nbatch-size = 4\nmax-steps-per-epoch = 1\n"
+                                       "threads = 1\ndevice = \"cpu\"\n" << more;
+  return testing::chorusBinary() + " train --data " + (tinyWork() / "data").string() + " --work " + work.string() +
+         " --config " + (dir / "train.toml").string();
 }
 
 model::NamedTensors bestOrLast(const fs::path& jobDir, const char* pointer) {
@@ -211,10 +192,7 @@ TEST(Train, ResumeRefusesAStoreWithOtherFeatureParameters) {
 TEST(Train, CommandLineReadsTheTrainSectionAndMapsBadOptionsToUsage) {
   const fs::path dir = testing::scratchDir();
   const fs::path work = workCopy(dir);
-  std::ofstream(dir / "train.toml") << "[train]\nepochs = 1\nwarmup-epochs = 0\nbatch-size = 4\nmax-steps-per-epoch = 1\nthreads = 1\n"
-                                       "device = \"cpu\"\nno-augment = true\n";
-  const std::string base = testing::chorusBinary() + " train --data " + (tinyWork() / "data").string() + " --work " +
-                           work.string() + " --config " + (dir / "train.toml").string();
+  const std::string base = quickTrainCommand(dir, work, "no-augment = true\n");
   auto ok = testing::run(base + " --job efficientnet_b0/1");
   ASSERT_EQ(ok.code, 0) << ok.output;
   auto metrics = parseMetricsCsv(readTextFile(work / "models/efficientnet_b0-f1/metrics.csv"), "metrics.csv");
@@ -227,6 +205,112 @@ TEST(Train, CommandLineReadsTheTrainSectionAndMapsBadOptionsToUsage) {
   EXPECT_NE(badJob.output.find("BACKBONE/FOLD"), std::string::npos) << badJob.output;
   auto badBackbone = testing::run(base + " --job resnet9/0");
   EXPECT_EQ(badBackbone.code, 2) << badBackbone.output;
+}
+
+TEST(Train, ResumeRefusesAChangedAugmentationAndNamesIt) {
+  const fs::path work = workCopy(testing::scratchDir());
+  TrainOptions o = tinyOptions(work, 3);
+  o.stopAfter = 1;
+  o.maxStepsPerEpoch = 1;
+  trainJob(o, parseJob("convnext_atto/0"));
+  o.resume = true;
+  o.augmentations.gain.on = false;  // the one change
+  try {
+    trainJob(o, parseJob("convnext_atto/0"));
+    FAIL() << "resume accepted a run with the gain augmentation switched off";
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("augmentations.gain.on: true in the checkpoint, false now"), std::string::npos) << what;
+    EXPECT_EQ(what.find("freq_mask"), std::string::npos) << "names options that did not change: " << what;
+  }
+  // The master switch resolves into every augmentation, so turning it off is refused as well.
+  o.augmentations = dataset::AugmentOptions();
+  o.augment = false;
+  EXPECT_THROW(trainJob(o, parseJob("convnext_atto/0")), UsageError);
+  // With the same options the job continues (stopAfter is not part of the config).
+  o.augment = true;
+  o.stopAfter = 0;
+  EXPECT_EQ(trainJob(o, parseJob("convnext_atto/0")).epochs, 3);
+}
+
+TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
+  TrainOptions o;
+  o.augmentations.freqMask.p = 0.25;
+  o.crop.mode = dataset::CropMode::Random;
+  o.rareRepeats = 3;
+  json on = json::parse(describeConfig(o, parseJob("convnext_atto/2"), 10));
+  EXPECT_EQ(on.at("augmentations").at("freq_mask").at("p"), 0.25);
+  EXPECT_EQ(on.at("augmentations").at("roll").at("on"), true);
+  EXPECT_EQ(on.at("crop").at("mode"), "random");
+  EXPECT_EQ(on.at("rare_repeats"), 3);
+  EXPECT_EQ(on.at("layer_decay"), 0.75);
+  o.augment = false;
+  json off = json::parse(describeConfig(o, parseJob("convnext_atto/2"), 10));
+  for (const char* a : {"roll", "coloured_noise", "background", "gain", "freq_mask", "time_mask"})
+    EXPECT_EQ(off.at("augmentations").at(a).at("on"), false) << a;
+  // Bad values are usage errors naming the option.
+  TrainOptions bad;
+  bad.augmentations.gain.p = 1.5;
+  EXPECT_THROW(bad.validate(), UsageError);
+  bad = TrainOptions();
+  bad.augmentations.noiseSnrMin = 40;
+  EXPECT_THROW(bad.validate(), UsageError);
+  bad = TrainOptions();
+  bad.rareRepeats = 0;
+  EXPECT_THROW(bad.validate(), UsageError);
+  bad = TrainOptions();
+  bad.crop.jitterSeconds = -1;
+  EXPECT_THROW(bad.validate(), UsageError);
+}
+
+// Each technique's switch, through the real binary: flags and the [train] section of a config land
+// in the checkpoint's resolved config; --help names every switch.
+TEST(Train, CommandLineSwitchesReachTheCheckpoint) {
+  const fs::path dir = testing::scratchDir();
+  const fs::path work = workCopy(dir);
+  const std::string base = quickTrainCommand(dir, work, "gain = false\ntime-mask-p = 0.125\ncrop = \"random\"\n");
+  auto ok = testing::run(base + " --job convnext_atto/1 --no-roll --coloured-noise-p 0.2 --noise-snr-min 5 "
+                                "--noise-snr-max 20 --no-background --background-snr-min 1 --gain-db 6 --freq-mask-bins 8 "
+                                "--time-mask-frames 10 --crop-jitter 0.5 --rare-repeats 2 --layer-decay 1 "
+                                "--secondary-target 0.25 --loss bce");
+  ASSERT_EQ(ok.code, 0) << ok.output;
+  json c = json::parse(readState(*checkpointDir(work / "models/convnext_atto-f1", "last")).config);
+  const json& a = c.at("augmentations");
+  EXPECT_EQ(a.at("roll").at("on"), false);
+  EXPECT_EQ(a.at("coloured_noise").at("on"), true);
+  EXPECT_EQ(a.at("coloured_noise").at("p"), 0.2);
+  EXPECT_EQ(a.at("coloured_noise").at("snr_db"), json::array({5.0, 20.0}));
+  EXPECT_EQ(a.at("background").at("on"), false);
+  EXPECT_EQ(a.at("background").at("snr_db"), json::array({1.0, 30.0}));
+  EXPECT_EQ(a.at("gain").at("on"), false);  // from the config file
+  EXPECT_EQ(a.at("gain").at("db"), 6.0);
+  EXPECT_EQ(a.at("freq_mask").at("on"), true);
+  EXPECT_EQ(a.at("freq_mask").at("bins"), 8);
+  EXPECT_EQ(a.at("time_mask").at("p"), 0.125);  // from the config file
+  EXPECT_EQ(a.at("time_mask").at("frames"), 10);
+  EXPECT_EQ(c.at("crop").at("mode"), "random");  // from the config file
+  EXPECT_EQ(c.at("crop").at("jitter_seconds"), 0.5);
+  EXPECT_EQ(c.at("crop").at("avoid_lead"), true);
+  EXPECT_EQ(c.at("rare_repeats"), 2);
+  EXPECT_EQ(c.at("layer_decay"), 1.0);
+  EXPECT_EQ(c.at("secondary_target"), 0.25);
+  EXPECT_EQ(c.at("loss"), "bce");
+
+  auto badP = testing::run(base + " --job convnext_atto/1 --gain-p 2");
+  EXPECT_EQ(badP.code, 2) << badP.output;
+  EXPECT_NE(badP.output.find("gain probability"), std::string::npos) << badP.output;
+  auto badCrop = testing::run(base + " --job convnext_atto/1 --crop middle");
+  EXPECT_EQ(badCrop.code, 2) << badCrop.output;
+
+  auto help = testing::run(testing::chorusBinary() + " train --help");
+  ASSERT_EQ(help.code, 0) << help.output;
+  for (const char* flag : {"--loss", "--crop ", "--crop-jitter", "--augment,--no-augment", "--roll,--no-roll", "--roll-p",
+                           "--coloured-noise,--no-coloured-noise", "--coloured-noise-p", "--noise-snr-min", "--noise-snr-max",
+                           "--background,--no-background", "--background-p", "--background-snr-min", "--background-snr-max",
+                           "--gain,--no-gain", "--gain-p", "--gain-db", "--freq-mask,--no-freq-mask", "--freq-mask-p",
+                           "--freq-mask-bins", "--time-mask,--no-time-mask", "--time-mask-p", "--time-mask-frames",
+                           "--layer-decay", "--rare-repeats", "--secondary-target"})
+    EXPECT_NE(help.output.find(flag), std::string::npos) << flag << " missing from chorus train --help";
 }
 
 }  // namespace chorus::train

@@ -1,0 +1,51 @@
+// chorus infer --data DIR --work WORK --out submission.csv [--models LIST] [--time-budget MIN] [--tta ...]
+// Under mpirun: ranks share the soundscapes; without: the Kaggle mode (one process, threads, budget).
+// Also read from the [infer] section of --config.
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "infer/infer.hpp"
+
+namespace chorus::cli {
+
+Command addInfer(CLI::App& parent) {
+  auto o = std::make_shared<infer::InferOptions>();
+  CLI::App* app = parent.add_subcommand(
+      "infer",
+      "Ensemble inference on the test soundscapes -> submission.csv aligned to sample_submission.csv.\n"
+      "Every model x TTA variant on every 5 s window; logits averaged over variants; models combined by\n"
+      "per-class rank averaging (rank / rows, in (0, 1]) or mean logits/probabilities. Under mpirun the\n"
+      "soundscapes are shared by cost and rank 0 reduces; without it, one process with threads and a time\n"
+      "budget. Writes WORK/infer/report.json (failed soundscapes, rows without audio, what the budget\n"
+      "dropped) and WORK/infer/predictions.h5 (per-model logits). Exit code 4 when soundscapes failed.");
+  app->add_option("--data", o->data, "Dataset root in the Kaggle layout (test_soundscapes/, sample_submission.csv)")->required();
+  app->add_option("--work", o->work, "Work folder: models/ and meta/species_list.csv read, infer/ written")->required();
+  app->add_option("--out", o->out, "The submission CSV to write")->required();
+  app->add_option("--set", o->set, "Soundscape folder under --data")->capture_default_str();
+  app->add_option("--models", o->models,
+                  "Models: job folders, names under WORK/models (efficientnet_b0-f0) or BACKBONE/FOLD; default: "
+                  "every trained model, fold-major (the time budget drops from the end of this list)");
+  app->add_option("--weights", o->weights, "Per-model weights for the reducer (one per --models entry)");
+  app->add_option("--tta", o->tta, "TTA variants: orig reverse gain+3 gain-3 (default all four), gain+X/gain-X in dB");
+  app->add_option("--reduce", o->reduce, "rank (per-class rank average), logits (mean logits), probs (mean probabilities)")
+      ->check(CLI::IsMember({"rank", "logits", "probs"}))
+      ->capture_default_str();
+  app->add_option("--time-budget", o->timeBudgetMinutes,
+                  "Minutes for the whole prediction in one process (Kaggle mode; <= 0: none): measured on the first "
+                  "soundscapes; if it would not fit, TTA variants are dropped from the end of --tta, then models from "
+                  "the end of the list")
+      ->capture_default_str();
+  app->add_flag("--from-store", o->fromStore, "Read log-mel from WORK/features/<set>.h5 instead of decoding the audio");
+  app->add_option("--missing-value", o->missingValue,
+                  "Value (every class) of a sample_submission row whose soundscape has no audio")
+      ->capture_default_str();
+  app->add_option("--threads", o->threads, "Torch intra-op threads per process (<= 0: every core)")->capture_default_str();
+  app->add_option("--batch", o->batchWindows, "Windows x variants per forward call")->capture_default_str();
+  app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
+  app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
+  app->add_option("--sample-submission", o->sampleSubmission, "Default: DATA/sample_submission.csv");
+  app->add_option("--species", o->species, "The models' classes; default: WORK/meta/species_list.csv");
+  return {app, [o] { return static_cast<int>(infer::runInfer(*o).exitCode); }};
+}
+
+}  // namespace chorus::cli

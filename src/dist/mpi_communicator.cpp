@@ -1,0 +1,135 @@
+// The MPI backend: non-blocking collectives polled against a deadline (MPI has no timeout of its
+// own, and a blocking MPI_Allreduce waits forever on a rank that died without closing its socket).
+#include <chrono>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "dist/communicator.hpp"
+#include "dist/mpi_context.hpp"
+
+namespace chorus::dist {
+namespace {
+
+MPI_Datatype mpiType(DType dtype) {
+  switch (dtype) {
+    case DType::Float32: return MPI_FLOAT;
+    case DType::Float64: return MPI_DOUBLE;
+    case DType::Int64: return MPI_INT64_T;
+  }
+  return MPI_BYTE;
+}
+
+template <class T>
+void divide(void* data, size_t count, T by) {
+  T* p = static_cast<T*>(data);
+  for (size_t i = 0; i < count; ++i) p[i] /= by;
+}
+
+class MpiCommunicator final : public Communicator {
+ public:
+  MpiCommunicator(MPI_Comm group, const CommOptions& options) : options_(options) {
+    checkMpi(MPI_Comm_dup(group, &comm_), "MPI_Comm_dup");
+    MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
+    checkMpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+    checkMpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+  }
+  ~MpiCommunicator() override {
+    int finalised = 0;
+    MPI_Finalized(&finalised);
+    if (!finalised) MPI_Comm_free(&comm_);  // never throws: teardown must not
+  }
+
+  Backend backend() const override { return Backend::Mpi; }
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+
+  void allReduceSum(void* data, size_t count, DType dtype, void*) override {
+    if (size_ == 1 || count == 0) return;
+    for (size_t done = 0; done < count;) {  // MPI counts are int
+      const int n = int(std::min(count - done, size_t(1) << 30));
+      void* at = static_cast<char*>(data) + done * dtypeBytes(dtype);
+      MPI_Request request;
+      checkMpi(MPI_Iallreduce(MPI_IN_PLACE, at, n, mpiType(dtype), MPI_SUM, comm_, &request), "MPI_Iallreduce");
+      wait(request, "all-reduce");
+      done += size_t(n);
+    }
+  }
+
+  void allReduceMean(void* data, size_t count, DType dtype, void* stream) override {
+    if (dtype == DType::Int64) throw Error("all-reduce mean needs a float buffer");
+    allReduceSum(data, count, dtype, stream);
+    if (dtype == DType::Float32) divide(data, count, float(size_));
+    else divide(data, count, double(size_));
+  }
+
+  void broadcast(void* data, size_t count, DType dtype, int root, void*) override {
+    if (size_ == 1 || count == 0) return;
+    for (size_t done = 0; done < count;) {
+      const int n = int(std::min(count - done, size_t(1) << 30));
+      void* at = static_cast<char*>(data) + done * dtypeBytes(dtype);
+      MPI_Request request;
+      checkMpi(MPI_Ibcast(at, n, mpiType(dtype), root, comm_, &request), "MPI_Ibcast");
+      wait(request, "broadcast");
+      done += size_t(n);
+    }
+  }
+
+  void barrier() override {
+    if (size_ == 1) return;
+    MPI_Request request;
+    checkMpi(MPI_Ibarrier(comm_, &request), "MPI_Ibarrier");
+    wait(request, "barrier");
+  }
+
+ private:
+  // Open MPI moves a non-blocking collective forward only inside MPI calls (no progress thread):
+  // a 14 MB gradient bucket is hundreds of fragments, each waiting for the next MPI_Test. So this
+  // polls back to back (as a blocking MPI_Allreduce would, yielding the core to a busy neighbour)
+  // for the first seconds, and only a long wait (the root writing a checkpoint) sleeps between polls.
+  void wait(MPI_Request& request, const char* what) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    const auto spinUntil = start + std::chrono::seconds(2);
+    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(options_.timeoutSeconds));
+    for (;;) {
+      int done = 0;
+      checkMpi(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+      if (done) return;
+      const auto now = Clock::now();
+      if (now > deadline)
+        abortRun("rank " + std::to_string(log::rank()) + " (rank " + std::to_string(rank_) + " of " +
+                 std::to_string(size_) + " in the group of " + (options_.name.empty() ? "?" : options_.name) +
+                 "): MPI " + what + " timed out after " + std::to_string(int(options_.timeoutSeconds)) +
+                 " s: another rank of the group died, hangs or took another path; aborting the run");
+      if (now < spinUntil) std::this_thread::yield();
+      else std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  CommOptions options_;
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  int rank_ = 0, size_ = 1;
+};
+
+class LocalCommunicator final : public Communicator {
+ public:
+  Backend backend() const override { return Backend::Local; }
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void allReduceSum(void*, size_t, DType, void*) override {}
+  void allReduceMean(void*, size_t, DType, void*) override {}
+  void broadcast(void*, size_t, DType, int, void*) override {}
+  void barrier() override {}
+};
+
+}  // namespace
+
+std::unique_ptr<Communicator> makeMpiCommunicator(MPI_Comm group, const CommOptions& options) {
+  return std::make_unique<MpiCommunicator>(group, options);
+}
+
+std::unique_ptr<Communicator> makeLocalCommunicator() { return std::make_unique<LocalCommunicator>(); }
+
+}  // namespace chorus::dist

@@ -1,0 +1,135 @@
+// Loading an ensemble: checkpoints found through their job folder's pointer, models rebuilt from
+// the checkpoint's own config, grouped by mel parameters so that models trained on the same
+// features share one log-mel per soundscape.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "dataset/examples.hpp"
+#include "infer/ensemble_impl.hpp"
+#include "model/checkpoint.hpp"
+#include "train/checkpoint_dir.hpp"
+
+namespace chorus::infer {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// "efficientnet_b0-f3" -> 3 (and "-f3-r1"); -1 when the name carries no fold.
+int foldOfName(const std::string& name) {
+  const auto at = name.rfind("-f");
+  if (at == std::string::npos) return -1;
+  try {
+    size_t used = 0;
+    const int fold = std::stoi(name.substr(at + 2), &used);
+    return fold;
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+fs::path resolveCheckpoint(const fs::path& dir, const std::string& pointer) {
+  if (fs::exists(dir / "state.json")) return dir;
+  if (!fs::is_directory(dir)) throw InputError(dir.string() + ": no such model folder");
+  if (auto d = train::checkpointDir(dir, pointer)) return *d;
+  if (auto d = train::checkpointDir(dir, "last")) return *d;
+  throw InputError(dir.string() + ": no checkpoint (neither " + pointer + ".json nor last.json, nor state.json)");
+}
+
+}  // namespace
+
+std::vector<fs::path> modelDirs(const fs::path& modelsFolder) {
+  if (!fs::is_directory(modelsFolder)) throw InputError(modelsFolder.string() + ": no models folder (train first)");
+  std::vector<fs::path> dirs;
+  for (const auto& entry : fs::directory_iterator(modelsFolder))
+    if (entry.is_directory() && (fs::exists(entry.path() / "best.json") || fs::exists(entry.path() / "last.json")))
+      dirs.push_back(entry.path());
+  // Fold-major: dropping from the end keeps every backbone as long as possible.
+  std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
+    const std::string na = a.filename().string(), nb = b.filename().string();
+    const int fa = foldOfName(na), fb = foldOfName(nb);
+    return fa != fb ? fa < fb : na < nb;
+  });
+  if (dirs.empty()) throw InputError(modelsFolder.string() + ": no trained model (no */best.json or */last.json)");
+  return dirs;
+}
+
+Ensemble::Ensemble(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ensemble::Ensemble(Ensemble&&) noexcept = default;
+Ensemble& Ensemble::operator=(Ensemble&&) noexcept = default;
+Ensemble::~Ensemble() = default;
+
+size_t Ensemble::size() const { return impl_->infos.size(); }
+const ModelInfo& Ensemble::info(size_t m) const { return impl_->infos.at(m); }
+const std::vector<std::string>& Ensemble::classes() const { return impl_->classes; }
+size_t Ensemble::featureGroups() const { return impl_->groupFeatures.size(); }
+size_t Ensemble::groupOf(size_t m) const { return impl_->group.at(m); }
+const std::map<std::string, std::string>& Ensemble::groupFeatures(size_t g) const { return impl_->groupFeatures.at(g); }
+
+Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions& o) {
+  if (dirs.empty()) throw UsageError("infer: no models to load");
+  if (!o.weights.empty() && o.weights.size() != dirs.size())
+    throw UsageError("infer: " + std::to_string(o.weights.size()) + " weights for " + std::to_string(dirs.size()) + " models");
+  if (o.species.empty()) throw UsageError("infer: the species list (species_list.csv) is needed to name the outputs");
+  auto impl = std::make_unique<Impl>();
+  impl->classes = dataset::readSpecies(o.species, {}).labels;
+  const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
+  if (o.device == "cuda" && !torch::cuda::is_available()) throw UsageError("infer: --device cuda, but CUDA is not available");
+  impl->device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  impl->threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(impl->threads);
+  impl->channelsLast = o.channelsLast;
+
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    const fs::path dir = resolveCheckpoint(dirs[i], o.pointer);
+    const train::TrainState state = train::readState(dir);
+    ModelInfo info;
+    info.dir = dir;
+    info.name = fs::exists(dirs[i] / "state.json") ? dir.parent_path().filename().string() : dirs[i].filename().string();
+    info.features = state.features;
+    info.weight = o.weights.empty() ? 1.0 : o.weights[i];
+    model::ModelOptions mo;
+    try {
+      const json config = json::parse(state.config);
+      mo.backbone = config.at("backbone").get<std::string>();
+      mo.head = config.value("head", mo.head);
+      mo.dropRate = config.value("drop_rate", mo.dropRate);
+      mo.dropPathRate = config.value("drop_path_rate", mo.dropPathRate);
+      info.fold = config.value("fold", foldOfName(info.name));
+    } catch (const json::exception& e) {
+      throw InputError((dir / "state.json").string() + ": config without a usable backbone: " + e.what());
+    }
+    mo.numClasses = int(impl->classes.size());
+    info.backbone = mo.backbone, info.head = mo.head;
+    model::Classifier net = model::makeModel(mo);
+    model::loadWeights(*net, dir / "weights.pt");  // strict: a head of another class count fails, naming the file
+    net->eval();
+    net->to(impl->device);
+    if (o.channelsLast) {
+      torch::NoGradGuard noGrad;
+      for (auto& t : net->parameters()) if (t.dim() == 4) t.set_data(t.contiguous(torch::MemoryFormat::ChannelsLast));
+      for (auto& t : net->buffers()) if (t.dim() == 4) t.set_data(t.contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+
+    const audio::MelOptions mel = audio::MelOptions::fromAttributes(state.features);
+    const auto melKeys = mel.describe();
+    auto g = std::find(impl->groupFeatures.begin(), impl->groupFeatures.end(), melKeys);
+    if (g == impl->groupFeatures.end()) {
+      impl->groupFeatures.push_back(melKeys);
+      impl->groupMel.push_back(mel);
+      g = impl->groupFeatures.end() - 1;
+    }
+    impl->group.push_back(size_t(g - impl->groupFeatures.begin()));
+    impl->norms.push_back(dataset::Normalisation::fromDescription(state.features));
+    impl->nets.push_back(net);
+    CHORUS_LOG(Info) << "model " << info.name << ": " << dir.string() << " (" << mo.backbone << ", fold " << info.fold
+                     << ", feature group " << impl->group.back() << ")";
+    impl->infos.push_back(std::move(info));
+  }
+  return Ensemble(std::move(impl));
+}
+
+}  // namespace chorus::infer

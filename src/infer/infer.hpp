@@ -1,0 +1,49 @@
+// chorus infer (NB4): the ensemble over the test soundscapes -> submission.csv aligned to
+// sample_submission.csv. Under mpirun every rank predicts a cost-balanced share of the soundscapes
+// (predict.hpp) and writes its logits to WORK/infer/parts/; rank 0 (the reducer) joins them,
+// reduces (reducer.hpp), aligns the rows and writes the submission and WORK/infer/report.json.
+// Without a launcher it is the Kaggle mode: one process, threads, the time budget, and no MPI_Init at
+// all (Open MPI's singleton start-up forks an `orted` helper that a bundle elsewhere lacks). The
+// submission is the same for any number of ranks. No torch here.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace chorus::infer {
+
+struct InferOptions {
+  std::filesystem::path data, work;         // the Kaggle layout; WORK/models, WORK/meta, WORK/infer
+  std::filesystem::path out;                // submission.csv
+  std::string set = "test_soundscapes";     // the soundscape folder under DATA
+  std::vector<std::string> models;          // job folders or names under WORK/models; empty: all (modelDirs)
+  std::vector<double> weights;              // per model; empty: all 1
+  std::vector<std::string> tta;             // empty: defaultTta()
+  std::string reduce = "rank";              // rank | logits | probs (reducer.hpp)
+  double timeBudgetMinutes = 85;            // Kaggle mode (one rank); <= 0: no budget
+  bool fromStore = false;                   // read log-mel from WORK/features/<set>.h5 instead of decoding
+  double missingValue = 0.5;                // value of a sample_submission row without audio (every class)
+  int threads = 0;                          // torch intra-op threads; <= 0: every core
+  int batchWindows = 48;
+  std::string device = "cpu";               // cpu | cuda | auto
+  long maxFailures = 0;                     // failed soundscapes tolerated before exit code 4
+  std::filesystem::path sampleSubmission;   // empty: DATA/sample_submission.csv
+  std::filesystem::path species;            // empty: WORK/meta/species_list.csv
+
+  void validate() const;                    // UsageError naming the first bad value
+};
+
+struct InferSummary {
+  size_t soundscapes = 0, failed = 0, rows = 0, missingRows = 0, extraRows = 0;
+  std::vector<std::string> models, tta, droppedModels, droppedTta;
+  double seconds = 0, projectedSeconds = 0;
+  ExitCode exitCode = ExitCode::Ok;
+};
+
+// Collective under mpirun/srun or inside a process that already runs MPI (every rank calls it);
+// otherwise one process without MPI.
+InferSummary runInfer(const InferOptions& options);
+
+}  // namespace chorus::infer

@@ -1,0 +1,201 @@
+// One process's prediction loop: a producer thread prepares the log-mel of the next soundscapes
+// while the models run on the current one (windows x variants in one batch per model), and the
+// time budget is decided on the first soundscapes.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "infer/soundscape_features.hpp"
+#include "infer/time_budget.hpp"
+
+namespace chorus::infer {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A bounded queue filled in soundscape order by one producer thread.
+class Prefetcher {
+ public:
+  Prefetcher(const SoundscapeFeatures& features, size_t count, size_t depth)
+      : features_(features), count_(count), depth_(std::max<size_t>(depth, 1)), thread_([this] { run(); }) {}
+  ~Prefetcher() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  PreparedSoundscape next() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return !queue_.empty(); });
+    PreparedSoundscape p = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    return p;
+  }
+
+ private:
+  void run() {
+    for (size_t i = 0; i < count_; ++i) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [this] { return stop_ || queue_.size() < depth_; });
+        if (stop_) return;
+      }
+      PreparedSoundscape p = features_.prepare(i);  // never throws for a bad file
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(p));
+      changed_.notify_all();
+    }
+  }
+  const SoundscapeFeatures& features_;
+  size_t count_, depth_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<PreparedSoundscape> queue_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
+// The windows of one soundscape x every variant, in dB, per feature group: (W * V) x 1 x mels x frames,
+// row w * V + v.
+torch::Tensor variantBatch(const SoundscapeFeatures& f, const PreparedSoundscape& p, size_t g,
+                           const std::vector<std::string>& variants) {
+  const int mels = f.mels(g), frames = f.windowFrames(g);
+  const int64_t V = int64_t(variants.size());
+  torch::Tensor x = torch::empty({int64_t(p.windows) * V, 1, mels, frames});
+  float* out = x.data_ptr<float>();
+  const size_t per = size_t(mels) * size_t(frames);
+  for (int w = 0; w < p.windows; ++w) {
+    float* first = out + size_t(w) * size_t(V) * per;
+    f.window(p, g, w, first);
+    for (int64_t v = 1; v < V; ++v) std::copy(first, first + per, first + size_t(v) * per);
+    for (int64_t v = 0; v < V; ++v) applyVariant(variants[size_t(v)], first + size_t(v) * per, mels, frames);
+  }
+  return x;
+}
+
+// A model's logits for every row of `db`: W x V x K.
+torch::Tensor runModel(const Ensemble::Impl& e, size_t m, const torch::Tensor& db, int64_t windows, int batch) {
+  c10::InferenceMode inference;  // no autograd bookkeeping at all (cheaper than NoGradGuard)
+  const auto& norm = e.norms[m];
+  torch::Tensor x = ((db - norm.meanDb) / norm.stdDb).to(e.device);
+  if (e.channelsLast) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  std::vector<torch::Tensor> parts;
+  for (int64_t first = 0; first < x.size(0); first += batch)
+    parts.push_back(e.nets[m]->forward(x.narrow(0, first, std::min<int64_t>(batch, x.size(0) - first))).to(torch::kCPU, torch::kFloat));
+  return torch::cat(parts).view({windows, x.size(0) / windows, -1});
+}
+
+}  // namespace
+
+Predictions predict(const Ensemble& ensemble, const std::vector<Soundscape>& soundscapes, const PredictOptions& o) {
+  validateTta(o.tta);
+  if (o.batchWindows < 1) throw UsageError("predict: batch of at least one window");
+  const auto started = Clock::now();
+  const Ensemble::Impl& e = ensemble.impl();
+  const size_t M = ensemble.size(), K = e.classes.size(), n = soundscapes.size();
+  at::set_num_threads(e.threads);
+  SoundscapeFeatures features(e, soundscapes, o);
+
+  TimeBudget budget(o.timeBudgetSeconds, o.calibrate, n, o.tta, M);
+  std::vector<std::vector<float>> out(M);  // per model: rows x K
+  std::vector<std::vector<torch::Tensor>> held(M);  // calibration: per model, W x V x K per soundscape
+  Predictions result;
+  std::vector<std::string> heldRows, heldScapes;
+  Progress progress("infer: " + std::to_string(M) + " models x " + std::to_string(o.tta.size()) + " variants", double(n),
+                    "soundscapes");
+  Prefetcher prefetch(features, n, size_t(std::max(o.prefetch, 1)));
+  for (size_t i = 0; i < n; ++i) {
+    const auto t0 = Clock::now();
+    PreparedSoundscape p = prefetch.next();
+    const Soundscape& s = soundscapes[p.index];
+    if (!p.failure.empty()) {
+      CHORUS_LOG(Warn) << "soundscape " << s.id << " failed: " << p.failure;
+      result.failures.push_back({s.id, s.audio.string(), p.failure});
+      budget.skipped();
+      if (o.progress) progress.advance();
+      continue;
+    }
+    const bool calibrating = budget.calibrating();
+    const std::vector<std::string> variants = calibrating ? o.tta : budget.keptVariants();
+    std::vector<torch::Tensor> db(ensemble.featureGroups());
+    std::vector<double> modelSeconds(M, 0.0);
+    for (size_t m = 0; m < M; ++m) {
+      if (!budget.keepsModel(m)) continue;
+      const size_t g = e.group[m];
+      if (!db[g].defined()) db[g] = variantBatch(features, p, g, variants);
+      const auto tm = Clock::now();
+      torch::Tensor logits = runModel(e, m, db[g], p.windows, o.batchWindows);  // W x V x K
+      modelSeconds[m] = since(tm);
+      if (calibrating) {
+        held[m].push_back(logits);
+      } else {
+        torch::Tensor mean = logits.mean(1).contiguous();
+        out[m].insert(out[m].end(), mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+      }
+    }
+    for (int w = 0; w < p.windows; ++w) {
+      (calibrating ? heldRows : result.rowIds).push_back(rowId(s.id, w));
+      (calibrating ? heldScapes : result.soundscapeOf).push_back(s.id);
+    }
+    budget.measured(since(t0), modelSeconds, since(started));
+    if (calibrating && !budget.calibrating()) {
+      // Decided: the calibration rows keep only the kept models and variants, like every later row.
+      const auto keep = budget.keptVariantIndices();
+      for (size_t m = 0; m < M; ++m) {
+        if (!budget.keepsModel(m)) continue;
+        for (size_t j = held[m].size(); j-- > 0;) {
+          torch::Tensor mean = held[m][j].index_select(1, torch::tensor(keep, torch::kLong)).mean(1).contiguous();
+          out[m].insert(out[m].begin(), mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+        }
+        held[m].clear();
+      }
+      result.rowIds.insert(result.rowIds.begin(), heldRows.begin(), heldRows.end());
+      result.soundscapeOf.insert(result.soundscapeOf.begin(), heldScapes.begin(), heldScapes.end());
+    }
+    if (o.progress) progress.advance();
+  }
+  if (budget.calibrating()) {  // fewer soundscapes than the calibration: nothing dropped
+    budget.finishWithoutDecision();
+    for (size_t m = 0; m < M; ++m)
+      for (auto& t : held[m]) {
+        torch::Tensor mean = t.mean(1).contiguous();
+        out[m].insert(out[m].end(), mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+      }
+    result.rowIds.insert(result.rowIds.begin(), heldRows.begin(), heldRows.end());
+    result.soundscapeOf.insert(result.soundscapeOf.begin(), heldScapes.begin(), heldScapes.end());
+  }
+  if (o.progress) progress.finish();
+
+  result.classes = e.classes;
+  result.tta = budget.keptVariants();
+  result.droppedTta = budget.droppedVariants();
+  for (size_t m = 0; m < M; ++m) {
+    if (!budget.keepsModel(m)) {
+      result.droppedModels.push_back(e.infos[m].name);
+      continue;
+    }
+    if (out[m].size() != result.rows() * K) throw Error("predict: internal row count mismatch for " + e.infos[m].name);
+    result.models.push_back(e.infos[m].name);
+    result.weights.push_back(e.infos[m].weight);
+    result.folds.push_back(e.infos[m].fold);
+    result.logits.insert(result.logits.end(), out[m].begin(), out[m].end());
+  }
+  std::reverse(result.droppedModels.begin(), result.droppedModels.end());  // in the order dropped: from the end
+  result.projectedSeconds = budget.projectedSeconds();
+  result.seconds = since(started);
+  return result;
+}
+
+}  // namespace chorus::infer

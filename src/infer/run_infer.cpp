@@ -1,0 +1,161 @@
+// The infer stage: models and soundscapes found, predictions sharded over the ranks, reduced on
+// rank 0 into the aligned submission, and WORK/infer/report.json.
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/log.hpp"
+#include "dist/mpi_context.hpp"
+#include "infer/infer.hpp"
+#include "infer/predict.hpp"
+#include "infer/reducer.hpp"
+#include "infer/submission.hpp"
+#include "store/feature_store.hpp"
+
+namespace chorus::infer {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void InferOptions::validate() const {
+  if (data.empty()) throw UsageError("infer: --data is required");
+  if (work.empty()) throw UsageError("infer: --work is required");
+  if (out.empty()) throw UsageError("infer: --out is required");
+  if (!tta.empty()) validateTta(tta);
+  parseReduce(reduce);
+  if (!weights.empty() && !models.empty() && weights.size() != models.size())
+    throw UsageError("infer: --weights needs one weight per --models entry");
+  if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
+  if (batchWindows < 1) throw UsageError("infer: --batch must be at least 1");
+}
+
+namespace {
+
+// Started by a launcher (mpirun, srun with PMIx/PMI) or inside a process that already runs MPI
+// (chorus run)? Otherwise this is the Kaggle mode: one process that never calls MPI_Init, because
+// Open MPI's singleton init forks an `orted` helper that a bundle copied to another machine does
+// not have (it needs PATH, plugins and an rsh agent there).
+bool underMpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_PMIX_MAPPING_SERV"})
+    if (std::getenv(v)) return true;
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  return initialised != 0;
+}
+
+// A --models entry: a folder, a job name under WORK/models ("efficientnet_b0-f0"), or BACKBONE/FOLD.
+fs::path modelPath(const std::string& entry, const fs::path& work) {
+  if (fs::is_directory(entry)) return entry;
+  std::string name = entry;
+  if (auto slash = name.find('/'); slash != std::string::npos && !fs::exists(work / "models" / name))
+    name = name.substr(0, slash) + "-f" + name.substr(slash + 1);
+  const fs::path dir = work / "models" / name;
+  if (!fs::is_directory(dir)) throw UsageError("infer: --models " + entry + ": no such model folder (" + dir.string() + ")");
+  return dir;
+}
+
+std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& storePath) {
+  const fs::path folder = o.data / o.set;
+  if (fs::is_directory(folder)) return listSoundscapes(folder);
+  if (storePath.empty()) throw InputError(folder.string() + ": no such soundscape folder");
+  std::vector<Soundscape> out;  // store only (no audio): every item, in store order
+  const store::FeatureStore store(storePath);
+  for (const auto& item : store.items()) out.push_back({item.id, {}, item.duration});
+  return out;
+}
+
+json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCounts& c, int ranks) {
+  json failures = json::array();
+  for (const auto& f : p.failures) failures.push_back({{"soundscape", f.id}, {"source", f.source}, {"reason", f.reason}});
+  return {{"submission", o.out.string()},
+          {"ranks", ranks},
+          {"soundscapes_failed", failures},
+          {"rows", c.rows},
+          {"predicted_rows", p.rows()},
+          {"missing_rows", c.missingRows},
+          {"missing_value", o.missingValue},
+          {"missing_examples", c.missingExamples},
+          {"extra_rows", c.extraRows},
+          {"models", p.models},
+          {"weights", p.weights},
+          {"tta", p.tta},
+          {"dropped_tta", p.droppedTta},
+          {"dropped_models", p.droppedModels},
+          {"reduce", o.reduce},
+          {"time_budget_minutes", ranks == 1 ? o.timeBudgetMinutes : 0.0},
+          {"projected_seconds", p.projectedSeconds},
+          {"seconds", p.seconds}};
+}
+
+}  // namespace
+
+InferSummary runInfer(const InferOptions& o) {
+  o.validate();
+  std::unique_ptr<dist::MpiContext> mpi;
+  if (underMpi()) mpi = std::make_unique<dist::MpiContext>();
+  const bool root = !mpi || mpi->isRoot();
+  const int ranks = mpi ? mpi->size() : 1;
+  ensureDir(o.work / "logs");
+  log::openFile(log::rankLogPath(o.work / "logs", "infer"));
+  const fs::path inferDir = o.work / "infer";
+  ensureDir(inferDir / "parts");
+
+  std::vector<fs::path> dirs;
+  if (o.models.empty()) dirs = modelDirs(o.work / "models");
+  for (const auto& m : o.models) dirs.push_back(modelPath(m, o.work));
+  EnsembleOptions eo;
+  eo.weights = o.weights;
+  eo.threads = o.threads;
+  eo.device = o.device;
+  eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
+  const Ensemble ensemble = Ensemble::load(dirs, eo);
+
+  PredictOptions po;
+  po.data = o.data;
+  if (o.fromStore) po.store = o.work / "features" / (o.set + ".h5");
+  po.tta = o.tta.empty() ? defaultTta() : o.tta;
+  po.batchWindows = o.batchWindows;
+  po.timeBudgetSeconds = o.timeBudgetMinutes * 60.0;
+  const std::vector<Soundscape> soundscapes = soundscapesOf(o, po.store);
+  if (root)
+    CHORUS_LOG(Info) << "infer: " << soundscapes.size() << " soundscapes, " << ensemble.size() << " models ("
+                     << ensemble.featureGroups() << " feature groups), " << po.tta.size() << " TTA variants, "
+                     << ranks << (mpi ? " MPI ranks" : " process (no MPI)");
+  const Predictions p = mpi ? predictSharded(ensemble, soundscapes, po, *mpi, inferDir / "parts")
+                            : predict(ensemble, soundscapes, po);
+
+  InferSummary summary;
+  std::string exitCode = "0";
+  if (root) {
+    std::string failure;
+    try {
+      writePredictions(inferDir / "predictions.h5", p);
+      const auto values = reduce(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, parseReduce(o.reduce));
+      const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
+      const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
+      writeFileAtomic(inferDir / "report.json", reportJson(o, p, counts, ranks).dump(1) + "\n");
+      summary.rows = counts.rows, summary.missingRows = counts.missingRows, summary.extraRows = counts.extraRows;
+      summary.failed = p.failures.size();
+      summary.exitCode = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;
+      CHORUS_LOG(Info) << "infer: " << o.out.string() << ": " << counts.rows << " rows (" << counts.missingRows
+                       << " listed without audio, value " << o.missingValue << "; " << counts.extraRows
+                       << " not in sample_submission), " << p.failures.size() << " soundscapes failed; "
+                       << (inferDir / "report.json").string();
+    } catch (const Error& e) {
+      failure = std::to_string(int(e.code())) + " " + e.what();
+    }
+    exitCode = failure.empty() ? std::to_string(int(summary.exitCode)) : failure;
+  }
+  if (mpi) exitCode = mpi->broadcast(exitCode);
+  const int code = std::stoi(exitCode);
+  if (exitCode.find(' ') != std::string::npos) throw Error(exitCode.substr(exitCode.find(' ') + 1), ExitCode(code));
+  summary.exitCode = ExitCode(code);
+  summary.soundscapes = soundscapes.size();
+  summary.models = p.models, summary.tta = p.tta, summary.droppedModels = p.droppedModels, summary.droppedTta = p.droppedTta;
+  summary.seconds = p.seconds, summary.projectedSeconds = p.projectedSeconds;
+  return summary;
+}
+
+}  // namespace chorus::infer

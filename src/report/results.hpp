@@ -1,0 +1,62 @@
+// The results a WORK folder holds, read back from the files the stages wrote (no torch: the same
+// reading serves `chorus run`'s summary, `chorus report` and the tests):
+//   models/<backbone>-f<k>[-r<n>]/metrics.csv  one row per epoch (train loss, out-of-fold AUC, ...)
+//   models/<...>/oof.csv                        held-out predictions of the best epoch
+//   meta/soundscape_labels_with_folds.csv, meta/train_cleaned_stratified.csv  the truth of those rows
+//   meta/species_list.csv                       training clips per class
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace chorus::report {
+
+struct Epoch {
+  int epoch = 0;
+  double trainLoss = 0, valLoss = 0;
+  double clipAuc = -1, soundscapeAuc = -1;  // -1: nothing scorable
+  double seconds = 0;
+  // The score training selects on: soundscape AUC, else clip AUC (train::headlineScore's rule).
+  double headline() const { return soundscapeAuc >= 0 ? soundscapeAuc : clipAuc; }
+};
+
+struct ModelRun {
+  std::string name;      // the folder name under models/
+  std::string backbone;  // "convnext_atto"
+  int fold = -1;
+  int round = 0;         // 0: trained on labels only; n: after pseudo-label round n (-r<n>)
+  std::vector<Epoch> epochs;
+  double bestScore = -1;  // the best headline over the epochs
+  int bestEpoch = 0;
+};
+
+struct ClassResult {
+  std::string label;
+  size_t positives = 0;   // positive out-of-fold rows
+  size_t trainClips = 0;  // training clips with this primary label (species_list.csv)
+  double auc = 0;         // of the ensemble
+};
+
+struct OofScores {
+  std::string kind;                          // the rows scored: "soundscape" (else "clip")
+  size_t rows = 0;                           // out-of-fold rows scored
+  std::map<std::string, double> perBackbone;  // all folds of one backbone pooled
+  double ensemble = -1;                       // mean logit over backbones, pooled over folds
+  std::vector<ClassResult> classes;           // the ensemble per class, worst first
+};
+
+struct Results {
+  std::vector<ModelRun> models;  // sorted by round, backbone, fold
+  int round = 0;                 // the latest round: the one scored below
+  OofScores oof;                 // -1 scores when no model has predictions yet
+  std::vector<std::string> issues;  // files that could not be read, each named (the rest carries on)
+};
+
+// Never throws for a missing or unreadable model file: it is named in issues.
+Results readResults(const std::filesystem::path& work);
+
+// "convnext_atto-f3-r1" -> backbone, fold, round; false when the name is not a model folder.
+bool parseModelName(const std::string& name, ModelRun& out);
+
+}  // namespace chorus::report

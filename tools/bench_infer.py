@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Benchmark: per-soundscape CPU time of the full ensemble, end to end from ogg to logits.
+
+  python3 tools/bench_infer.py --work WORK --data DATA [--soundscapes 4] [--threads 1 2]
+
+ours:      `chorus infer` (Kaggle mode, one process, --time-budget 0) with 10 models: the trained
+           job folders under WORK/models, repeated to 5 EfficientNet-B0 + 5 ConvNeXt-Atto (train one of
+           each first, e.g. the end-to-end test's or the demo's), x 4 TTA variants; includes process
+           start-up, model loading, decoding, log-mel, the reducer and the CSV.
+reference: the same architectures as TorchScript (timm tf_efficientnet_b0 / convnext_atto, scripted,
+           in_chans 1), run from Python PyTorch with the same thread count: soundfile.read ->
+           torchaudio MelSpectrogram -> dB -> 12 windows x 4 variants -> each model -> mean over
+           variants. Model loading is excluded from the reference (generous to it).
+Prints both per-soundscape times, their ratio, and the projection for 600 soundscapes on 4 cores
+(CPU seconds per soundscape at 1 thread x 600 / 4, assuming 4 single-thread processes scale linearly).
+"""
+import argparse
+import glob
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def ours(args, threads, scape_dir):
+    models = sorted(d for d in glob.glob(os.path.join(args.work, "models", "*")) if os.path.isdir(d))
+    b0 = [d for d in models if "efficientnet" in os.path.basename(d)]
+    cx = [d for d in models if "convnext" in os.path.basename(d)]
+    if not b0 or not cx:
+        sys.exit("bench_infer: WORK/models needs at least one efficientnet_b0 and one convnext_atto job")
+    chosen = [b0[i % len(b0)] for i in range(5)] + [cx[i % len(cx)] for i in range(5)]
+    out = os.path.join(tempfile.mkdtemp(), "sub.csv")
+    cmd = [args.chorus, "infer", "--data", args.data, "--work", args.work, "--out", out, "--set", scape_dir,
+           "--threads", str(threads), "--time-budget", "0", "--log-level", "warn", "--models"] + chosen
+    env = dict(os.environ)
+    for v in ("OMPI_COMM_WORLD_SIZE", "PMIX_RANK"):
+        env.pop(v, None)
+    c0, t0 = children_cpu(), time.perf_counter()
+    subprocess.run(cmd, check=True, env=env)
+    return time.perf_counter() - t0, children_cpu() - c0
+
+
+def reference(args, threads, files):
+    import soundfile as sf
+    import timm
+    import torch
+    import torchaudio
+
+    torch.set_num_threads(threads)
+    K = args.classes
+    models = []
+    for name in ["tf_efficientnet_b0"] * 5 + ["convnext_atto"] * 5:
+        m = timm.create_model(name, pretrained=False, in_chans=1, num_classes=K).eval()
+        models.append(torch.jit.script(m))
+    mel = torchaudio.transforms.MelSpectrogram(32000, n_fft=2048, hop_length=512, n_mels=128, f_min=20, f_max=16000)
+    with torch.inference_mode():  # warm-up, as our process warms up on its first soundscape
+        x = torch.zeros(48, 1, 128, 313)
+        for m in models[:1] + models[5:6]:
+            m(x)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for f in files:
+            audio, sr = sf.read(f, dtype="float32")
+            if audio.ndim > 1:
+                audio = audio.mean(1)
+            db = 10 * torch.log10(torch.clamp(mel(torch.from_numpy(audio)), min=1e-10))
+            windows = []
+            for w in range(12):
+                s = min(round(w * 5 * 32000 / 512), db.shape[1] - 313)
+                windows.append(db[:, s:s + 313])
+            base = torch.stack(windows).unsqueeze(1)
+            batch = torch.cat([base, base.flip(-1), base + 3, base - 3])  # 4 variants
+            batch = (batch + 20) / 20
+            for m in models:
+                m(batch).view(4, 12, K).mean(0)
+        return time.perf_counter() - t0, time.process_time() - c0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--set", default="test_soundscapes")
+    ap.add_argument("--soundscapes", type=int, default=4)
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--chorus", default=os.path.join(os.path.dirname(__file__), "..", "build", "chorus"))
+    args = ap.parse_args()
+    files = sorted(glob.glob(os.path.join(args.data, args.set, "*.ogg")))[: args.soundscapes]
+    if not files:
+        sys.exit("bench_infer: no ogg in " + os.path.join(args.data, args.set))
+    # A folder of just these soundscapes for chorus.
+    sub = "bench_" + str(len(files))
+    os.makedirs(os.path.join(args.data, sub), exist_ok=True)
+    for f in files:
+        dst = os.path.join(args.data, sub, os.path.basename(f))
+        if not os.path.exists(dst):
+            os.symlink(os.path.abspath(f), dst)
+    with open(os.path.join(args.work, "meta", "species_list.csv")) as fh:
+        args.classes = sum(1 for _ in fh) - 1
+    n = len(files)
+    print(f"{n} soundscapes, 10 models (5 B0 + 5 ConvNeXt-Atto) x 4 TTA, {args.classes} classes")
+    print(f"{'threads':>7} {'ours s/scape':>13} {'(cpu)':>8} {'python s/scape':>15} {'(cpu)':>8} {'ratio':>6} {'(cpu)':>6}")
+    per1 = None
+    for t in args.threads:
+        ow, oc = ours(args, t, sub)
+        rw, rc = reference(args, t, files)
+        print(f"{t:>7} {ow / n:>13.3f} {oc / n:>8.3f} {rw / n:>15.3f} {rc / n:>8.3f} {rw / ow:>6.2f}x {rc / oc:>5.2f}x")
+        if t == 1:
+            per1 = (oc / n, rc / n)
+    if per1:
+        # From CPU seconds: on a shared machine wall time measures the neighbours, CPU time the work.
+        print(f"projection, 600 soundscapes on 4 cores (4 one-thread processes, from CPU s at 1 thread): "
+              f"ours {600 * per1[0] / 4 / 60:.1f} min, python {600 * per1[1] / 4 / 60:.1f} min "
+              f"(ours includes start-up and model loading, spread over only {n} soundscapes here)")
+
+
+if __name__ == "__main__":
+    main()

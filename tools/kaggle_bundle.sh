@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Packs `chorus infer` for Kaggle's offline CPU notebook: one folder that runs with nothing else.
+#
+#   tools/kaggle_bundle.sh OUT_DIR [MODEL_DIR ...]
+#     MODEL_DIR   job folders (WORK/models/<backbone>-f<k>); default: every one under $WORK/models
+#     env WORK    the work folder the models come from (default: ./demo-work); its meta/species_list.csv
+#                 names the models' classes
+#     env CHORUS_BIN  the binary (default: build/chorus)
+#
+# OUT_DIR/bin/chorus       the binary
+# OUT_DIR/lib/             every shared library it needs (ldd), except the glibc/loader basics that every
+#                          Linux has (libc, libm, libpthread, libdl, librt, ld-linux): libtorch and its
+#                          libgomp/oneDNN companions, libcudart when linked, Open MPI, HDF5, libsndfile, soxr, FFTW...
+# OUT_DIR/work/models/<job>/{best,last}.json + the checkpoint folders they name
+# OUT_DIR/work/meta/species_list.csv
+# OUT_DIR/run.sh           sets LD_LIBRARY_PATH to lib/ and runs `chorus infer "$@"` with a writable work
+#                          folder ($CHORUS_WORK, default /tmp/chorus-work: Kaggle's inputs are read-only)
+#                          whose models/ and meta/ link to the bundle's
+#
+# MPI: without mpirun, `chorus infer` never calls MPI_Init (infer/run_infer.cpp), so Open MPI's
+# singleton start-up, which forks an `orted` helper found through PATH and needs its plugins, is not
+# needed: only libmpi's shared objects must load, and they are in lib/.
+set -euo pipefail
+[[ $# -ge 1 ]] || { echo "usage: $0 OUT_DIR [MODEL_DIR ...]" >&2; exit 2; }
+OUT=$1; shift
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${CHORUS_BIN:-$ROOT/build/chorus}
+WORK=${WORK:-$ROOT/demo-work}
+[[ -x $BIN ]] || { echo "kaggle_bundle: no binary at $BIN (set CHORUS_BIN)" >&2; exit 2; }
+SPECIES=$WORK/meta/species_list.csv
+[[ -f $SPECIES ]] || { echo "kaggle_bundle: no $SPECIES (run prep; set WORK)" >&2; exit 2; }
+MODELS=("$@")
+if [[ ${#MODELS[@]} -eq 0 ]]; then
+  for d in "$WORK"/models/*/; do
+    [[ -f $d/best.json || -f $d/last.json ]] && MODELS+=("${d%/}")
+  done
+fi
+[[ ${#MODELS[@]} -gt 0 ]] || { echo "kaggle_bundle: no trained model under $WORK/models" >&2; exit 2; }
+
+rm -rf "$OUT"
+mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/work/models" "$OUT/work/meta"
+cp -L "$BIN" "$OUT/bin/chorus"
+cp "$SPECIES" "$OUT/work/meta/"
+
+# Libraries: ldd lists the whole closure; copy each resolved file under its soname.
+missing=0
+while read -r name arrow path _; do
+  [[ $arrow == "=>" ]] || continue
+  if [[ $path == "not" ]]; then echo "kaggle_bundle: $name not found by ldd" >&2; missing=1; continue; fi
+  case $name in
+    linux-vdso*|ld-linux*|libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*) continue ;;
+  esac
+  cp -L "$path" "$OUT/lib/$name"
+done < <(ldd "$BIN")
+[[ $missing -eq 0 ]] || exit 1
+
+# Models: the pointers and the checkpoint folders they name (not the optimizer state: inference
+# reads weights.pt and state.json only).
+for m in "${MODELS[@]}"; do
+  job=$(basename "$m")
+  mkdir -p "$OUT/work/models/$job"
+  for p in best last; do
+    [[ -f $m/$p.json ]] || continue
+    cp "$m/$p.json" "$OUT/work/models/$job/"
+    dir=$(sed -n 's/.*"dir": *"\([^"]*\)".*/\1/p' "$m/$p.json")
+    if [[ -n $dir && ! -d $OUT/work/models/$job/$dir ]]; then
+      mkdir -p "$OUT/work/models/$job/$dir"
+      cp "$m/$dir/weights.pt" "$m/$dir/state.json" "$OUT/work/models/$job/$dir/"
+    fi
+  done
+done
+
+cat > "$OUT/run.sh" <<'RUN'
+#!/usr/bin/env bash
+# Kaggle mode: chorus infer on this bundle's models; pass --data DIR --out submission.csv [...].
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export LD_LIBRARY_PATH="$HERE/lib"
+WORK=${CHORUS_WORK:-/tmp/chorus-work}
+mkdir -p "$WORK"
+ln -sfn "$HERE/work/models" "$WORK/models"
+ln -sfn "$HERE/work/meta" "$WORK/meta"
+exec "$HERE/bin/chorus" infer --work "$WORK" "$@"
+RUN
+chmod +x "$OUT/run.sh"
+echo "kaggle_bundle: $OUT: $(ls "$OUT/lib" | wc -l) libraries ($(du -sh "$OUT/lib" | cut -f1)), ${#MODELS[@]} models"
