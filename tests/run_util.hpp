@@ -4,6 +4,9 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace chorus::testing {
@@ -26,5 +29,18 @@ inline RunResult run(const std::string& command) {
 }
 
 inline std::string chorusBinary() { return CHORUS_BINARY; }
+
+// The tests' launcher for two ranks: as root, more ranks than cores, loopback only (no other network).
+inline const std::string kMpirunNp2 =
+    "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader,tcp --mca btl_tcp_if_include lo "
+    "--mca oob_tcp_if_include lo -np 2 ";
+
+// A whole file as a string ("" when it cannot be read: the comparison that follows fails visibly).
+inline std::string readAll(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 }  // namespace chorus::testing

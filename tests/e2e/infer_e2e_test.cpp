@@ -18,16 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using chorus::testing::run;
 
-const char* kMpirun =
-    "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader,tcp --mca btl_tcp_if_include lo "
-    "--mca oob_tcp_if_include lo -np 2 ";
+const std::string& kMpirun = chorus::testing::kMpirunNp2;
 
-std::string readAll(const fs::path& f) {
-  std::ifstream in(f);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using chorus::testing::readAll;
 
 // Synth, prep, features and two tiny training jobs, once per process.
 const fs::path& trainedRoot() {

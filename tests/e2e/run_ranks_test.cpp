@@ -50,8 +50,7 @@ TEST(RunRanks, TwoRanksRunTheWholeChain) {
   const fs::path dir = testing::scratchDir(), work = dir / "work";
   std::ofstream(dir / "tiny.toml") << kConfig;
   auto r = testing::run(
-      "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader,tcp --mca btl_tcp_if_include lo "
-      "--mca oob_tcp_if_include lo -np 2 " + testing::chorusBinary() + " run --config " + (dir / "tiny.toml").string() +
+      testing::kMpirunNp2 + testing::chorusBinary() + " run --config " + (dir / "tiny.toml").string() +
       " --work " + work.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(count(r.output, "run summary"), 1u) << "only rank 0 prints the summary:\n" << r.output;

@@ -27,17 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 using chorus::testing::run;
 
-const char* kMpirun =
-    "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader,tcp --mca btl_tcp_if_include lo "
-    "--mca oob_tcp_if_include lo -np 2 ";
+const std::string& kMpirun = chorus::testing::kMpirunNp2;
 const char* kUnlabelled = "BC2026_Train_0007_S02_20250125_084006.ogg";  // its labels are removed before prep
 
-std::string readAll(const fs::path& f) {
-  std::ifstream in(f);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using chorus::testing::readAll;
 
 // Synth (7 train soundscapes), one soundscape's labels removed so that it is unlabelled, prep,
 // features and two tiny training jobs; once per process.

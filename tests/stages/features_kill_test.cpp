@@ -30,9 +30,7 @@ const dist::MpiContext& world() {
   return mpi;
 }
 
-const char* kMpirun =
-    "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader,tcp --mca btl_tcp_if_include lo "
-    "--mca oob_tcp_if_include lo -np 2 ";
+const std::string& kMpirun = chorus::testing::kMpirunNp2;
 
 pid_t spawnShell(const std::string& command) {
   pid_t pid = 0;

@@ -34,9 +34,7 @@ const dist::MpiContext& world() {
 // A clean environment: this test process is an MPI singleton already (the tiny data's features),
 // and its OMPI_/PMIX_ variables would make the child mpirun or chorus join it instead of starting fresh.
 const std::string kCleanEnv = "env -i PATH=\"$PATH\" HOME=\"$HOME\" ";
-const std::string kMpirun = kCleanEnv +
-    "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader,tcp --mca btl_tcp_if_include lo "
-    "--mca oob_tcp_if_include lo -np 2 ";
+const std::string kMpirun = kCleanEnv + testing::kMpirunNp2;
 
 std::string trainArgs(const fs::path& work, int epochs) {
   return " train --data " + (testing::tinyTrainData(world()) / "data").string() + " --work " + work.string() +
