@@ -22,4 +22,9 @@ struct Ensemble::Impl {
   bool channelsLast = false;  // inputs go in as NHWC too (EnsembleOptions::channelsLast)
 };
 
+// Moves each eval-mode BatchNorm (model::TfBatchNorm2d) into the convolution that feeds it, which
+// gains a bias; the BatchNorm then passes its input through. Inference only (Ensemble::load).
+// Returns how many were folded.
+int foldBatchNorms(torch::nn::Module& module);
+
 }  // namespace chorus::infer

@@ -28,6 +28,8 @@ struct InferOptions {
   int threads = 0;                          // torch intra-op threads; <= 0: every core
   int batchWindows = 48;
   std::string device = "cpu";               // cpu | cuda | auto
+  bool channelsLast = true;                 // EnsembleOptions::channelsLast
+  bool foldBatchNorm = true;                // EnsembleOptions::foldBatchNorm
   long maxFailures = 0;                     // failed soundscapes tolerated before exit code 4
   std::filesystem::path sampleSubmission;   // empty: DATA/sample_submission.csv
   std::filesystem::path species;            // empty: WORK/meta/species_list.csv

@@ -109,6 +109,8 @@ InferSummary runInfer(const InferOptions& o) {
   eo.weights = o.weights;
   eo.threads = o.threads;
   eo.device = o.device;
+  eo.channelsLast = o.channelsLast;
+  eo.foldBatchNorm = o.foldBatchNorm;
   eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
   const Ensemble ensemble = Ensemble::load(dirs, eo);
 

@@ -51,10 +51,10 @@ class DepthwiseSeparable : public Block {
   }
 
   SameConv2d conv_dw;
-  nn::BatchNorm2d bn1;
+  TfBatchNorm2d bn1;
   SqueezeExcite se;
   SameConv2d conv_pw;
-  nn::BatchNorm2d bn2;
+  TfBatchNorm2d bn2;
 
  private:
   bool residual_;
@@ -81,12 +81,12 @@ class InvertedResidual : public Block {
   }
 
   SameConv2d conv_pw;
-  nn::BatchNorm2d bn1;
+  TfBatchNorm2d bn1;
   SameConv2d conv_dw;
-  nn::BatchNorm2d bn2;
+  TfBatchNorm2d bn2;
   SqueezeExcite se;
   SameConv2d conv_pwl;
-  nn::BatchNorm2d bn3;
+  TfBatchNorm2d bn3;
 
  private:
   bool residual_;
@@ -146,9 +146,9 @@ class EfficientNetB0 : public Backbone {
   }
 
   SameConv2d conv_stem;
-  nn::BatchNorm2d bn1;
+  TfBatchNorm2d bn1;
   SameConv2d conv_head{nullptr};
-  nn::BatchNorm2d bn2{nullptr};
+  TfBatchNorm2d bn2{nullptr};
 
  private:
   std::vector<std::shared_ptr<Block>> blocks_;

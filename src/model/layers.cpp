@@ -50,9 +50,14 @@ torch::Tensor dropPath(const torch::Tensor& x, double p, bool training) {
   return x * mask;
 }
 
-torch::nn::BatchNorm2d tfBatchNorm(int64_t channels) {
-  return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).eps(1e-3).momentum(0.1));
+TfBatchNorm2dImpl::TfBatchNorm2dImpl(int64_t channels)
+    : torch::nn::BatchNorm2dImpl(torch::nn::BatchNorm2dOptions(channels).eps(1e-3).momentum(0.1)) {}
+
+torch::Tensor TfBatchNorm2dImpl::forward(const torch::Tensor& x) {
+  return folded ? x : torch::nn::BatchNorm2dImpl::forward(x);
 }
+
+TfBatchNorm2d tfBatchNorm(int64_t channels) { return TfBatchNorm2d(channels); }
 
 void initGoogConv(torch::Tensor& weight, int64_t groups) {
   torch::NoGradGuard noGrad;

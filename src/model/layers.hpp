@@ -42,7 +42,19 @@ torch::Tensor dropPath(const torch::Tensor& x, double p, bool training);
 inline torch::Tensor siluInPlace(torch::Tensor x) { return torch::silu_(x); }
 
 // BatchNorm as timm's tf_ variants build it: eps 1e-3 (TensorFlow's), PyTorch momentum 0.1.
-torch::nn::BatchNorm2d tfBatchNorm(int64_t channels);
+// `folded`: an inference-only model (infer's Ensemble) has moved this normalisation's eval-mode
+// affine map into the preceding convolution, so forward passes its input through; never set in
+// training. Parameter and buffer names are BatchNorm2d's, so checkpoints load unchanged.
+class TfBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+ public:
+  explicit TfBatchNorm2dImpl(int64_t channels);
+  torch::Tensor forward(const torch::Tensor& x);
+
+  bool folded = false;
+};
+TORCH_MODULE(TfBatchNorm2d);
+
+TfBatchNorm2d tfBatchNorm(int64_t channels);
 
 // timm's _init_weight_goog for a convolution weight: N(0, sqrt(2 / fan_out)),
 // fan_out = kh*kw*out_channels / groups.

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "dataset/normalisation.hpp"
 #include "dist/mpi_context.hpp"
+#include "infer/ensemble_impl.hpp"
 #include "infer/predict.hpp"
 #include "model/classifier.hpp"
 #include "stages/features.hpp"
@@ -60,14 +61,30 @@ const fs::path& tinyRoot() {
   return root;
 }
 
+// Fresh BatchNorms are the identity (mean 0, var 1, scale 1, shift 0), under which folding them
+// into their convolutions could be wrong and still agree; trained ones are not.
+void giveBatchNormsTrainedValues(torch::nn::Module& net) {
+  torch::NoGradGuard noGrad;
+  for (const auto& m : net.modules()) {
+    if (auto* bn = m->as<torch::nn::BatchNorm2dImpl>()) {
+      bn->running_mean.normal_(0.0, 0.2);
+      bn->running_var.uniform_(0.5, 2.0);
+      bn->weight.uniform_(0.5, 1.5);
+      bn->bias.normal_(0.0, 0.2);
+    }
+  }
+}
+
 // A freshly initialised model saved as a training checkpoint under models/<name>/.
 fs::path makeCheckpoint(const fs::path& models, const std::string& name, int fold, uint64_t seed,
-                        const audio::MelOptions& mel, const std::string& backbone = "convnext_atto") {
+                        const audio::MelOptions& mel, const std::string& backbone = "convnext_atto",
+                        bool trainedBatchNorm = false) {
   model::ModelOptions mo;
   mo.backbone = backbone;
   mo.numClasses = 3;
   torch::manual_seed(seed);
   model::Classifier net = model::makeModel(mo);
+  if (trainedBatchNorm) giveBatchNormsTrainedValues(*net);
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
   train::TrainState state;
   state.epoch = 1;
@@ -138,21 +155,55 @@ TEST(Predict, WindowsRowIdsAndDeterminism) {
   EXPECT_EQ(back.tta, p.tta);
 }
 
-TEST(Predict, ChannelsLastGivesTheSameLogits) {
+// The defaults (channels-last weights, BatchNorms folded into their convolutions) against the plain
+// model, on EfficientNet-B0 with non-identity BatchNorms and on ConvNeXt-Atto.
+TEST(Predict, ChannelsLastAndFoldedBatchNormGiveTheSameLogits) {
   const fs::path models = scratch("models5") / "models";
-  makeCheckpoint(models, "efficientnet_b0-f0", 0, 9, {}, "efficientnet_b0");
+  makeCheckpoint(models, "efficientnet_b0-f0", 0, 9, {}, "efficientnet_b0", /*trainedBatchNorm=*/true);
   makeCheckpoint(models, "convnext_atto-f0", 0, 10, {});
   auto scapes = listSoundscapes(tinyRoot() / "data" / "test_soundscapes");
   scapes.resize(1);
   PredictOptions o;
   o.progress = false;
   o.tta = {"orig", "reverse"};
-  EnsembleOptions nhwc = ensembleOptions();
-  nhwc.channelsLast = true;
-  const Predictions a = predict(Ensemble::load(modelDirs(models), ensembleOptions()), scapes, o);
-  const Predictions b = predict(Ensemble::load(modelDirs(models), nhwc), scapes, o);
+  EnsembleOptions plain = ensembleOptions();
+  plain.channelsLast = false, plain.foldBatchNorm = false;
+  const Ensemble fast = Ensemble::load(modelDirs(models), ensembleOptions());
+  ASSERT_TRUE(ensembleOptions().channelsLast && ensembleOptions().foldBatchNorm);  // the defaults
+  // The stem's 1-channel weight really is NHWC-strided (contiguous(ChannelsLast) would leave it NCHW).
+  ASSERT_EQ(fast.info(1).backbone, "efficientnet_b0");
+  const auto b0 = fast.impl().nets[1]->named_parameters();
+  EXPECT_EQ(b0["backbone.conv_stem.weight"].stride(1), 1);
+  EXPECT_TRUE(b0.contains("backbone.conv_stem.bias"));  // folded: the stem conv gained a bias
+  const Predictions a = predict(Ensemble::load(modelDirs(models), plain), scapes, o);
+  const Predictions b = predict(fast, scapes, o);
   ASSERT_EQ(a.logits.size(), b.logits.size());
-  for (size_t j = 0; j < a.logits.size(); ++j) ASSERT_NEAR(a.logits[j], b.logits[j], 1e-4) << j;
+  double largest = 0;
+  for (size_t j = 0; j < a.logits.size(); ++j) {
+    ASSERT_NEAR(a.logits[j], b.logits[j], 1e-4) << j;
+    largest = std::max(largest, std::abs(double(a.logits[j])));
+  }
+  EXPECT_GT(largest, 1e-3);  // not all near zero
+}
+
+// Every one of B0's 49 BatchNorms folds (each conv+BN pair is adjacent in registration order),
+// and the output stays within float rounding.
+TEST(Predict, FoldingEfficientNetBatchNormsKeepsItsOutput) {
+  model::ModelOptions mo;
+  mo.backbone = "efficientnet_b0";
+  mo.numClasses = 3;
+  torch::manual_seed(11);
+  model::Classifier net = model::makeModel(mo);
+  giveBatchNormsTrainedValues(*net);
+  net->eval();
+  c10::InferenceMode inference;
+  const torch::Tensor x = torch::randn({2, 1, 128, 313});
+  const torch::Tensor before = net->forward(x);
+  EXPECT_EQ(foldBatchNorms(*net), 49);
+  EXPECT_EQ(foldBatchNorms(*net), 0);  // already folded
+  const torch::Tensor after = net->forward(x);
+  EXPECT_LT((after - before).abs().max().item<float>(), 1e-4);
+  EXPECT_GT(before.abs().max().item<float>(), 1e-2);
 }
 
 TEST(Predict, TtaAveragesTheVariantsOfEachWindow) {
