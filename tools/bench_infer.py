@@ -4,10 +4,10 @@
   python3 tools/bench_infer.py --work WORK --data DATA [--soundscapes 4] [--threads 1 2]
 
 ours:      `chorus infer` (Kaggle mode, one process, --time-budget 0) with 10 models: the trained
-           job folders under WORK/models, repeated to 5 EfficientNet-B0 + 5 ConvNeXt-Atto (train one of
-           each first, e.g. the end-to-end test's or the demo's), x 4 TTA variants; includes process
+           job folders under WORK/models, repeated to 5 EfficientNet-B0 + 5 EfficientNetV2-B0 (the default
+           backbones; train one of each first, e.g. the demo's), x 4 TTA variants; includes process
            start-up, model loading, decoding, log-mel, the reducer and the CSV.
-reference: the same architectures as TorchScript (timm tf_efficientnet_b0 / convnext_atto, scripted,
+reference: the same architectures as TorchScript (timm tf_efficientnet_b0 / tf_efficientnetv2_b0, scripted,
            in_chans 1), run from Python PyTorch with the same thread count: soundfile.read ->
            torchaudio MelSpectrogram -> dB -> 12 windows x 4 variants -> each model -> mean over
            variants. Model loading is excluded from the reference (generous to it).
@@ -33,11 +33,11 @@ def children_cpu():
 
 def ours(args, threads, scape_dir):
     models = sorted(d for d in glob.glob(os.path.join(args.work, "models", "*")) if os.path.isdir(d))
-    b0 = [d for d in models if "efficientnet" in os.path.basename(d)]
-    cx = [d for d in models if "convnext" in os.path.basename(d)]
-    if not b0 or not cx:
-        sys.exit("bench_infer: WORK/models needs at least one efficientnet_b0 and one convnext_atto job")
-    chosen = [b0[i % len(b0)] for i in range(5)] + [cx[i % len(cx)] for i in range(5)]
+    b0 = [d for d in models if os.path.basename(d).startswith("efficientnet_b0-")]
+    v2 = [d for d in models if os.path.basename(d).startswith("efficientnetv2_b0-")]
+    if not b0 or not v2:
+        sys.exit("bench_infer: WORK/models needs at least one efficientnet_b0 and one efficientnetv2_b0 job")
+    chosen = [b0[i % len(b0)] for i in range(5)] + [v2[i % len(v2)] for i in range(5)]
     out = os.path.join(tempfile.mkdtemp(), "sub.csv")
     cmd = [args.chorus, "infer", "--data", args.data, "--work", args.work, "--out", out, "--set", scape_dir,
            "--threads", str(threads), "--time-budget", "0", "--log-level", "warn", "--models"] + chosen
@@ -58,7 +58,7 @@ def reference(args, threads, files, tuned=False):
     torch.set_num_threads(threads)
     K = args.classes
     models = []
-    for name in ["tf_efficientnet_b0"] * 5 + ["convnext_atto"] * 5:
+    for name in ["tf_efficientnet_b0"] * 5 + ["tf_efficientnetv2_b0"] * 5:
         m = timm.create_model(name, pretrained=False, in_chans=1, num_classes=K).eval()
         if tuned:  # what a careful Python user would do: channels-last, frozen graph with BN folded into convs
             m = m.to(memory_format=torch.channels_last)
@@ -113,7 +113,7 @@ def main():
     with open(os.path.join(args.work, "meta", "species_list.csv")) as fh:
         args.classes = sum(1 for _ in fh) - 1
     n = len(files)
-    print(f"{n} soundscapes, 10 models (5 B0 + 5 ConvNeXt-Atto) x 4 TTA, {args.classes} classes")
+    print(f"{n} soundscapes, 10 models (5 B0 + 5 V2-B0) x 4 TTA, {args.classes} classes")
     print(f"{'threads':>7} {'reference':>9} {'ours s/scape':>13} {'(cpu)':>8} {'python s/scape':>15} {'(cpu)':>8} "
           f"{'ratio':>6} {'(cpu)':>6}")
     per1 = {}

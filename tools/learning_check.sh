@@ -3,7 +3,7 @@
 # job's metrics.csv (per epoch: train loss, out-of-fold clip AUC and soundscape AUC).
 #
 #   tools/learning_check.sh [--chorus build/chorus] [--out /tmp/chorus-learning] [--preset small]
-#                           [--backbones "efficientnet_b0 convnext_atto"] [--folds "0"] [--epochs 6]
+#                           [--backbones "efficientnet_b0 efficientnetv2_b0"] [--folds "0"] [--epochs 6]
 #                           [--threads 1] [-- extra chorus train flags]
 #
 # The demo preset has about 10 scorable soundscape windows per fold (its AUC moves in big steps);
@@ -14,7 +14,7 @@ set -euo pipefail
 chorus=build/chorus
 out=/tmp/chorus-learning
 preset=small
-backbones="efficientnet_b0 convnext_atto"
+backbones="efficientnet_b0 efficientnetv2_b0"
 folds="0"
 epochs=6
 threads=1

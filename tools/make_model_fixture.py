@@ -5,8 +5,8 @@
                     restated below) and torch's binary_cross_entropy_with_logits: values and
                     gradients with respect to the logits
   layer_decay.json  timm's param_groups_layer_decay (lr_scale, weight_decay per parameter) and
-                    timm's per-block drop_path probabilities, for tf_efficientnet_b0 and
-                    convnext_atto(head_norm_first=True)
+                    timm's per-block drop_path probabilities, for tf_efficientnet_b0,
+                    tf_efficientnetv2_b0 and convnext_atto(head_norm_first=True)
   sed_head.pt, pooled_head.pt, heads_io.pt
                     a reference SED head (the BirdCLEF SED models' forward + PANNs' AttBlockV2) and a
                     pooled head in PyTorch: weights under our names, inputs, eval outputs
@@ -87,6 +87,7 @@ def layer_decay_fixture():
     from timm.optim._param_groups import param_groups_layer_decay
     out = {"layer_decay": 0.8, "weight_decay": 0.05, "drop_path_rate": 0.2, "groups": {}, "drop_path": {}}
     for name, ours, kwargs in [("tf_efficientnet_b0", "efficientnet_b0", {}),
+                               ("tf_efficientnetv2_b0", "efficientnetv2_b0", {}),
                                ("convnext_atto", "convnext_atto", dict(head_norm_first=True))]:
         model = timm.create_model(name, in_chans=1, num_classes=0, drop_path_rate=0.2, **kwargs)
         names = {id(p): n for n, p in model.named_parameters()}

@@ -24,7 +24,10 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--work", o->work, "Work folder: meta/ and features/ are read, models/ written")->required();
   app->add_option("--job", o->job, "One job, BACKBONE/FOLD (e.g. efficientnet_b0/0)");
   app->add_flag("--resume", o->resume, "Continue the job from its last checkpoint");
-  app->add_option("--backbones", o->backbones, "Backbones trained without --job")->capture_default_str();
+  app->add_option("--backbones", o->backbones,
+                  "Backbones trained without --job: efficientnet_b0, efficientnetv2_b0, convnext_atto (learns only with "
+                  "pretrained weights or long runs), torchscript:PATH")
+      ->capture_default_str();
   app->add_option("--folds", o->folds, "Folds trained without --job")->capture_default_str();
   app->add_option("--epochs", o->epochs, "Epochs per job")->capture_default_str();
   app->add_option("--stop-after", o->stopAfter, "Stop after this many epochs in this run (0: run to the end)")
@@ -37,7 +40,8 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--warmup-epochs", o->warmupEpochs, "Linear warmup length")->capture_default_str();
   app->add_option("--weight-decay", o->weightDecay)->capture_default_str();
   app->add_option("--layer-decay", o->layerDecay,
-                  "Layer-wise LR decay (LLRD): lr scale = layer_decay^(blocks - layer), the stem smallest; 1: off")
+                  "Layer-wise LR decay (LLRD): lr scale = layer_decay^(blocks - layer), the stem smallest; 1: off (the "
+                  "default: for pretrained backbones, e.g. 0.75)")
       ->capture_default_str();
   app->add_option("--grad-clip", o->gradClip, "Max gradient norm (0: off)")->capture_default_str();
   app->add_option("--patience", o->patience, "Early stopping after this many epochs without improvement (0: off)")
@@ -47,8 +51,9 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--gamma-pos", o->loss.gammaPos)->capture_default_str();
   app->add_option("--asl-clip", o->loss.clip)->capture_default_str();
   app->add_option("--head", o->model.head, "sed or pooled")->capture_default_str();
-  app->add_option("--drop-rate", o->model.dropRate)->capture_default_str();
-  app->add_option("--drop-path-rate", o->model.dropPathRate)->capture_default_str();
+  app->add_option("--drop-rate", o->model.dropRate, "Head dropout")->capture_default_str();
+  app->add_option("--drop-path-rate", o->model.dropPathRate, "Stochastic depth of the last block (linear over blocks)")
+      ->capture_default_str();
   app->add_option("--layer-scale-init", o->model.layerScaleInit, "ConvNeXt: initial layer scale of every block")
       ->capture_default_str();
   app->add_option("--secondary-target", o->secondaryTarget, "Target value of secondary labels")->capture_default_str();

@@ -31,6 +31,7 @@ std::shared_ptr<Backbone> makeBackbone(const ModelOptions& o) {
   }
   std::shared_ptr<Backbone> backbone;
   if (o.backbone == "efficientnet_b0") backbone = makeEfficientNetB0(o.inChannels, o.dropPathRate);
+  if (o.backbone == "efficientnetv2_b0") backbone = makeEfficientNetV2B0(o.inChannels, o.dropPathRate);
   if (o.backbone == "convnext_atto") backbone = makeConvNextAtto(o.inChannels, o.dropPathRate, o.layerScaleInit);
   if (!backbone) throw UsageError("model: no builder for backbone \"" + o.backbone + "\"");
   if (!o.backboneWeights.empty()) loadBackboneWeights(*backbone, o.backboneWeights);

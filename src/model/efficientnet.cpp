@@ -1,124 +1,75 @@
-// EfficientNet-B0 with the block structure of timm's tf_efficientnet_b0: TF "same" padding,
-// BatchNorm eps 1e-3, SiLU, squeeze-excitation sized from the block's input channels, stochastic
-// depth growing linearly over the 16 blocks. Module names mirror timm's (backbone.hpp).
+// EfficientNet-B0 and EfficientNetV2-B0 with the block structure of timm's tf_efficientnet_b0 and
+// tf_efficientnetv2_b0: a stem, stages of blocks (mbconv_blocks.hpp) from timm's arch_def, a 1×1
+// head convolution to 1280 channels; stochastic depth growing linearly over the blocks. Module
+// names mirror timm's (backbone.hpp).
 #include "model/backbone.hpp"
-#include "model/layers.hpp"
-
-#include <cmath>
+#include "model/mbconv_blocks.hpp"
 
 namespace chorus::model {
 namespace {
 
 namespace nn = torch::nn;
 
-// timm's SqueezeExcite: global mean, 1×1 reduce, SiLU, 1×1 expand, sigmoid gate.
-class SqueezeExciteImpl : public nn::Module {
- public:
-  SqueezeExciteImpl(int64_t channels, int64_t reduced)
-      : conv_reduce(register_module("conv_reduce", SameConv2d(channels, reduced, 1, 1, 1, true))),
-        conv_expand(register_module("conv_expand", SameConv2d(reduced, channels, 1, 1, 1, true))) {}
+using mbconv::Block;
 
-  torch::Tensor forward(const torch::Tensor& x) {
-    auto s = torch::silu(conv_reduce(x.mean({2, 3}, /*keepdim=*/true)));
-    return x * torch::sigmoid(conv_expand(s));
-  }
-
-  SameConv2d conv_reduce, conv_expand;
-};
-TORCH_MODULE(SqueezeExcite);
-
-class Block : public nn::Module {
- public:
-  virtual torch::Tensor forward(const torch::Tensor& x) = 0;
-  double dropPathRate = 0.0;
-};
-
-// Stage 0's depthwise-separable block: dw conv, BN+SiLU, SE, pointwise projection, BN.
-class DepthwiseSeparable : public Block {
- public:
-  DepthwiseSeparable(int64_t in, int64_t out, int64_t kernel, int64_t stride)
-      : conv_dw(register_module("conv_dw", SameConv2d(in, in, kernel, stride, in))),
-        bn1(register_module("bn1", tfBatchNorm(in))),
-        se(register_module("se", SqueezeExcite(in, std::lround(in * 0.25)))),
-        conv_pw(register_module("conv_pw", SameConv2d(in, out, 1))),
-        bn2(register_module("bn2", tfBatchNorm(out))),
-        residual_(stride == 1 && in == out) {}
-
-  torch::Tensor forward(const torch::Tensor& input) override {
-    auto x = siluInPlace(bn1(conv_dw(input)));
-    x = bn2(conv_pw(se(x)));
-    return residual_ ? dropPath(x, dropPathRate, is_training()) + input : x;
-  }
-
-  SameConv2d conv_dw;
-  TfBatchNorm2d bn1;
-  SqueezeExcite se;
-  SameConv2d conv_pw;
-  TfBatchNorm2d bn2;
-
- private:
-  bool residual_;
-};
-
-// MBConv: pointwise expansion, BN+SiLU, dw conv, BN+SiLU, SE, pointwise projection, BN.
-class InvertedResidual : public Block {
- public:
-  InvertedResidual(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t expand)
-      : conv_pw(register_module("conv_pw", SameConv2d(in, in * expand, 1))),
-        bn1(register_module("bn1", tfBatchNorm(in * expand))),
-        conv_dw(register_module("conv_dw", SameConv2d(in * expand, in * expand, kernel, stride, in * expand))),
-        bn2(register_module("bn2", tfBatchNorm(in * expand))),
-        se(register_module("se", SqueezeExcite(in * expand, std::lround(in * 0.25)))),
-        conv_pwl(register_module("conv_pwl", SameConv2d(in * expand, out, 1))),
-        bn3(register_module("bn3", tfBatchNorm(out))),
-        residual_(stride == 1 && in == out) {}
-
-  torch::Tensor forward(const torch::Tensor& input) override {
-    auto x = siluInPlace(bn1(conv_pw(input)));
-    x = siluInPlace(bn2(conv_dw(x)));
-    x = bn3(conv_pwl(se(x)));
-    return residual_ ? dropPath(x, dropPathRate, is_training()) + input : x;
-  }
-
-  SameConv2d conv_pw;
-  TfBatchNorm2d bn1;
-  SameConv2d conv_dw;
-  TfBatchNorm2d bn2;
-  SqueezeExcite se;
-  SameConv2d conv_pwl;
-  TfBatchNorm2d bn3;
-
- private:
-  bool residual_;
-};
-
-// timm's arch_def for B0 (depth and width multipliers 1.0): ds_r1_k3_s1_e1_c16, ir_r2_k3_s2_e6_c24,
-// ir_r2_k5_s2_e6_c40, ir_r3_k3_s2_e6_c80, ir_r3_k5_s1_e6_c112, ir_r4_k5_s2_e6_c192, ir_r1_k3_s1_e6_c320.
+// One stage of timm's arch_def string, e.g. ir_r2_k3_s2_e6_c24: kind, repeats, kernel, stride,
+// expansion, output channels (depth and width multipliers 1.0). Squeeze-excitation (se0.25) comes
+// with the ds and ir kinds in both models and with no other.
+enum class Kind { ConvBnAct, DepthwiseSeparable, EdgeResidual, InvertedResidual };
 struct StageSpec {
+  Kind kind;
   int repeats, kernel, stride, expand, channels;
 };
-constexpr StageSpec kStages[] = {{1, 3, 1, 1, 16},  {2, 3, 2, 6, 24},  {2, 5, 2, 6, 40},  {3, 3, 2, 6, 80},
-                                 {3, 5, 1, 6, 112}, {4, 5, 2, 6, 192}, {1, 3, 1, 6, 320}};
+using StageList = std::vector<StageSpec>;
+
+// tf_efficientnet_b0: ds_r1_k3_s1_e1_c16, ir_r2_k3_s2_e6_c24, ir_r2_k5_s2_e6_c40, ir_r3_k3_s2_e6_c80,
+// ir_r3_k5_s1_e6_c112, ir_r4_k5_s2_e6_c192, ir_r1_k3_s1_e6_c320.
+const StageList& b0Stages() {
+  static const StageList s = {{Kind::DepthwiseSeparable, 1, 3, 1, 1, 16}, {Kind::InvertedResidual, 2, 3, 2, 6, 24},
+                              {Kind::InvertedResidual, 2, 5, 2, 6, 40},   {Kind::InvertedResidual, 3, 3, 2, 6, 80},
+                              {Kind::InvertedResidual, 3, 5, 1, 6, 112},  {Kind::InvertedResidual, 4, 5, 2, 6, 192},
+                              {Kind::InvertedResidual, 1, 3, 1, 6, 320}};
+  return s;
+}
+
+// tf_efficientnetv2_b0 (efficientnetv2_base): cn_r1_k3_s1_e1_c16_skip, er_r2_k3_s2_e4_c32,
+// er_r2_k3_s2_e4_c48, ir_r3_k3_s2_e4_c96_se0.25, ir_r5_k3_s1_e6_c112_se0.25, ir_r8_k3_s2_e6_c192_se0.25.
+const StageList& v2b0Stages() {
+  static const StageList s = {{Kind::ConvBnAct, 1, 3, 1, 1, 16},         {Kind::EdgeResidual, 2, 3, 2, 4, 32},
+                              {Kind::EdgeResidual, 2, 3, 2, 4, 48},      {Kind::InvertedResidual, 3, 3, 2, 4, 96},
+                              {Kind::InvertedResidual, 5, 3, 1, 6, 112}, {Kind::InvertedResidual, 8, 3, 2, 6, 192}};
+  return s;
+}
+
+std::shared_ptr<Block> makeBlock(const StageSpec& spec, int64_t in, int64_t stride) {
+  switch (spec.kind) {
+    case Kind::ConvBnAct: return std::make_shared<mbconv::ConvBnAct>(in, spec.channels, spec.kernel, stride);
+    case Kind::DepthwiseSeparable:
+      return std::make_shared<mbconv::DepthwiseSeparable>(in, spec.channels, spec.kernel, stride);
+    case Kind::EdgeResidual:
+      return std::make_shared<mbconv::EdgeResidual>(in, spec.channels, spec.kernel, stride, spec.expand);
+    case Kind::InvertedResidual:
+      return std::make_shared<mbconv::InvertedResidual>(in, spec.channels, spec.kernel, stride, spec.expand);
+  }
+  return nullptr;
+}
+
 constexpr int64_t kStemChannels = 32, kHeadChannels = 1280;
 
-class EfficientNetB0 : public Backbone {
+class EfficientNet : public Backbone {
  public:
-  EfficientNetB0(int64_t inChannels, double dropPathRate)
+  EfficientNet(const StageList& stageList, int64_t inChannels, double dropPathRate)
       : conv_stem(register_module("conv_stem", SameConv2d(inChannels, kStemChannels, 3, 2))),
         bn1(register_module("bn1", tfBatchNorm(kStemChannels))) {
     int totalBlocks = 0;
-    for (const auto& s : kStages) totalBlocks += s.repeats;
+    for (const auto& s : stageList) totalBlocks += s.repeats;
     auto stages = register_module("blocks", nn::ModuleList());
     int64_t channels = kStemChannels;
-    for (const auto& spec : kStages) {
+    for (const auto& spec : stageList) {
       auto stage = nn::ModuleList();
       for (int r = 0; r < spec.repeats; ++r) {
         const int64_t stride = r == 0 ? spec.stride : 1;
-        std::shared_ptr<Block> block;
-        if (spec.expand == 1)
-          block = std::make_shared<DepthwiseSeparable>(channels, spec.channels, spec.kernel, stride);
-        else
-          block = std::make_shared<InvertedResidual>(channels, spec.channels, spec.kernel, stride, spec.expand);
+        std::shared_ptr<Block> block = makeBlock(spec, channels, stride);
         // timm: drop_path_rate * block_idx / total_blocks, the first block never dropped.
         block->dropPathRate = dropPathRate * static_cast<double>(blocks_.size()) / totalBlocks;
         stage->push_back(block);
@@ -157,7 +108,11 @@ class EfficientNetB0 : public Backbone {
 }  // namespace
 
 std::shared_ptr<Backbone> makeEfficientNetB0(int64_t inChannels, double dropPathRate) {
-  return std::make_shared<EfficientNetB0>(inChannels, dropPathRate);
+  return std::make_shared<EfficientNet>(b0Stages(), inChannels, dropPathRate);
+}
+
+std::shared_ptr<Backbone> makeEfficientNetV2B0(int64_t inChannels, double dropPathRate) {
+  return std::make_shared<EfficientNet>(v2b0Stages(), inChannels, dropPathRate);
 }
 
 }  // namespace chorus::model

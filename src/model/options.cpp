@@ -23,7 +23,7 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 const std::vector<std::string>& nativeBackbones() {
-  static const std::vector<std::string> names = {"efficientnet_b0", "convnext_atto"};
+  static const std::vector<std::string> names = {"efficientnet_b0", "efficientnetv2_b0", "convnext_atto"};
   return names;
 }
 

@@ -30,7 +30,9 @@ Reference reference(const std::string& timmName) {
 }
 
 std::shared_ptr<Backbone> build(const std::string& name, double dropPath = 0.0) {
-  return name == "efficientnet_b0" ? makeEfficientNetB0(1, dropPath) : makeConvNextAtto(1, dropPath);
+  if (name == "efficientnet_b0") return makeEfficientNetB0(1, dropPath);
+  if (name == "efficientnetv2_b0") return makeEfficientNetV2B0(1, dropPath);
+  return makeConvNextAtto(1, dropPath);
 }
 
 class BackboneParity : public ::testing::TestWithParam<std::pair<std::string, std::string>> {
@@ -91,6 +93,7 @@ TEST_P(BackboneParity, TrainModeFeaturesAndBatchNormStatisticsMatchTimm) {
 
 INSTANTIATE_TEST_SUITE_P(Timm, BackboneParity,
                          ::testing::Values(std::make_pair(std::string("efficientnet_b0"), std::string("tf_efficientnet_b0")),
+                                           std::make_pair(std::string("efficientnetv2_b0"), std::string("tf_efficientnetv2_b0")),
                                            std::make_pair(std::string("convnext_atto"), std::string("convnext_atto"))),
                          [](const auto& info) { return info.param.first; });
 
@@ -109,7 +112,7 @@ TEST(ConvNextParity, PlainTimmNamesLoadThroughTheMapping) {
 TEST(BackboneDropPath, LinearScheduleAsTimmBuildsIt) {
   std::ifstream in(ct::fixture("model/layer_decay.json"));
   const auto ref = nlohmann::json::parse(in);
-  for (const std::string name : {"efficientnet_b0", "convnext_atto"}) {
+  for (const std::string name : {"efficientnet_b0", "efficientnetv2_b0", "convnext_atto"}) {
     const auto expected = ref["drop_path"][name].get<std::vector<double>>();
     const auto ours = build(name, ref["drop_path_rate"].get<double>())->dropPathRates();
     ASSERT_EQ(ours.size(), expected.size()) << name;

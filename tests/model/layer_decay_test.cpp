@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace ct = chorus::testing;
@@ -28,7 +29,8 @@ TEST_P(LayerDecay, GroupsMatchTimmAndCoverEveryParameterOnce) {
 
   std::multiset<std::string> seen;
   int stemLayerCount = 0;
-  const int numBlocks = GetParam() == "efficientnet_b0" ? 16 : 12;
+  const std::map<std::string, int> blocks = {{"efficientnet_b0", 16}, {"efficientnetv2_b0", 21}, {"convnext_atto", 12}};
+  const int numBlocks = blocks.at(GetParam());
   for (const auto& g : groups) {
     ASSERT_EQ(g.names.size(), g.params.size());
     EXPECT_DOUBLE_EQ(g.lrScale, std::pow(decay, numBlocks - g.layer));
@@ -71,4 +73,4 @@ TEST_P(LayerDecay, AdamWGroupsCarryTheScaledRateAndWeightDecay) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backbones, LayerDecay, ::testing::Values("efficientnet_b0", "convnext_atto"));
+INSTANTIATE_TEST_SUITE_P(Backbones, LayerDecay, ::testing::Values("efficientnet_b0", "efficientnetv2_b0", "convnext_atto"));

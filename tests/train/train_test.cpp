@@ -238,6 +238,7 @@ TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
   o.augmentations.freqMask.p = 0.25;
   o.crop.mode = dataset::CropMode::Random;
   o.rareRepeats = 3;
+  o.layerDecay = 0.75;
   json on = json::parse(describeConfig(o, parseJob("convnext_atto/2"), 10));
   EXPECT_EQ(on.at("augmentations").at("freq_mask").at("p"), 0.25);
   EXPECT_EQ(on.at("augmentations").at("roll").at("on"), true);
