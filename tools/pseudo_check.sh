@@ -5,7 +5,7 @@
 #   folds (each window predicted by the model that never saw it), scored with chorus score.
 # Usage: tools/pseudo_check.sh [DIR]        (default: demo-pseudo-check/ in the checkout; rerun-safe:
 #        finished steps and jobs are skipped)
-# Env:   CHORUS (binary; default build/chorus), BACKBONE (convnext_atto), FOLDS ("0 1 2 3 4"),
+# Env:   CHORUS (binary; default build/chorus), BACKBONE (efficientnetv2_b0), FOLDS ("0 1 2 3 4"),
 #        EPOCHS (5), BATCH (16), NP (2 ranks: two jobs at a time, one torch thread each),
 #        THRESHOLD (0.5), FLOOR (0.05), PSEUDO_P (0.5), SEED (2026: the synthetic dataset)
 # Sized for 2 shared cores: about 15-25 minutes with the defaults.
@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIR=${1:-$ROOT/demo-pseudo-check}  # demo-*: git-ignored
 CHORUS=${CHORUS:-$ROOT/build/chorus}
-BACKBONE=${BACKBONE:-convnext_atto}
+BACKBONE=${BACKBONE:-efficientnetv2_b0}
 FOLDS=${FOLDS:-0 1 2 3 4}
 EPOCHS=${EPOCHS:-5}
 BATCH=${BATCH:-16}
