@@ -60,7 +60,7 @@ class EfficientNet : public Backbone {
  public:
   EfficientNet(const StageList& stageList, int64_t inChannels, double dropPathRate)
       : conv_stem(register_module("conv_stem", SameConv2d(inChannels, kStemChannels, 3, 2))),
-        bn1(register_module("bn1", tfBatchNorm(kStemChannels))) {
+        bn1(register_module("bn1", TfBatchNorm2d(kStemChannels))) {
     int totalBlocks = 0;
     for (const auto& s : stageList) totalBlocks += s.repeats;
     auto stages = register_module("blocks", nn::ModuleList());
@@ -79,7 +79,7 @@ class EfficientNet : public Backbone {
       stages->push_back(stage);
     }
     conv_head = register_module("conv_head", SameConv2d(channels, kHeadChannels, 1));
-    bn2 = register_module("bn2", tfBatchNorm(kHeadChannels));
+    bn2 = register_module("bn2", TfBatchNorm2d(kHeadChannels));
   }
 
   torch::Tensor forward(const torch::Tensor& mel) override {

@@ -57,8 +57,6 @@ torch::Tensor TfBatchNorm2dImpl::forward(const torch::Tensor& x) {
   return folded ? x : torch::nn::BatchNorm2dImpl::forward(x);
 }
 
-TfBatchNorm2d tfBatchNorm(int64_t channels) { return TfBatchNorm2d(channels); }
-
 void initGoogConv(torch::Tensor& weight, int64_t groups) {
   torch::NoGradGuard noGrad;
   const int64_t fanOut = weight.size(0) * weight.size(2) * weight.size(3) / groups;

@@ -54,8 +54,6 @@ class TfBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
 };
 TORCH_MODULE(TfBatchNorm2d);
 
-TfBatchNorm2d tfBatchNorm(int64_t channels);
-
 // timm's _init_weight_goog for a convolution weight: N(0, sqrt(2 / fan_out)),
 // fan_out = kh*kw*out_channels / groups.
 void initGoogConv(torch::Tensor& weight, int64_t groups);

@@ -35,20 +35,22 @@ class Block : public torch::nn::Module {
 
  protected:
   // The residual connection exists only where the block keeps the shape.
+  Block(int64_t in, int64_t out, int64_t stride) : hasSkip_(stride == 1 && in == out) {}
   torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& input) const {
-    return hasSkip ? dropPath(x, dropPathRate, is_training()) + input : x;
+    return hasSkip_ ? dropPath(x, dropPathRate, is_training()) + input : x;
   }
-  bool hasSkip = false;
+
+ private:
+  const bool hasSkip_;
 };
 
 // ConvBnAct (EfficientNetV2's first stage, "cn"): a full k×k convolution, BN+SiLU.
 class ConvBnAct : public Block {
  public:
   ConvBnAct(int64_t in, int64_t out, int64_t kernel, int64_t stride)
-      : conv(register_module("conv", SameConv2d(in, out, kernel, stride))),
-        bn1(register_module("bn1", tfBatchNorm(out))) {
-    hasSkip = stride == 1 && in == out;
-  }
+      : Block(in, out, stride),
+        conv(register_module("conv", SameConv2d(in, out, kernel, stride))),
+        bn1(register_module("bn1", TfBatchNorm2d(out))) {}
   torch::Tensor forward(const torch::Tensor& input) override { return residual(siluInPlace(bn1(conv(input))), input); }
 
   SameConv2d conv;
@@ -59,13 +61,12 @@ class ConvBnAct : public Block {
 class DepthwiseSeparable : public Block {
  public:
   DepthwiseSeparable(int64_t in, int64_t out, int64_t kernel, int64_t stride)
-      : conv_dw(register_module("conv_dw", SameConv2d(in, in, kernel, stride, in))),
-        bn1(register_module("bn1", tfBatchNorm(in))),
+      : Block(in, out, stride),
+        conv_dw(register_module("conv_dw", SameConv2d(in, in, kernel, stride, in))),
+        bn1(register_module("bn1", TfBatchNorm2d(in))),
         se(register_module("se", SqueezeExcite(in, seChannels(in)))),
         conv_pw(register_module("conv_pw", SameConv2d(in, out, 1))),
-        bn2(register_module("bn2", tfBatchNorm(out))) {
-    hasSkip = stride == 1 && in == out;
-  }
+        bn2(register_module("bn2", TfBatchNorm2d(out))) {}
   torch::Tensor forward(const torch::Tensor& input) override {
     auto x = siluInPlace(bn1(conv_dw(input)));
     return residual(bn2(conv_pw(se(x))), input);
@@ -83,12 +84,11 @@ class DepthwiseSeparable : public Block {
 class EdgeResidual : public Block {
  public:
   EdgeResidual(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t expand)
-      : conv_exp(register_module("conv_exp", SameConv2d(in, in * expand, kernel, stride))),
-        bn1(register_module("bn1", tfBatchNorm(in * expand))),
+      : Block(in, out, stride),
+        conv_exp(register_module("conv_exp", SameConv2d(in, in * expand, kernel, stride))),
+        bn1(register_module("bn1", TfBatchNorm2d(in * expand))),
         conv_pwl(register_module("conv_pwl", SameConv2d(in * expand, out, 1))),
-        bn2(register_module("bn2", tfBatchNorm(out))) {
-    hasSkip = stride == 1 && in == out;
-  }
+        bn2(register_module("bn2", TfBatchNorm2d(out))) {}
   torch::Tensor forward(const torch::Tensor& input) override {
     auto x = siluInPlace(bn1(conv_exp(input)));
     return residual(bn2(conv_pwl(x)), input);
@@ -105,15 +105,14 @@ class EdgeResidual : public Block {
 class InvertedResidual : public Block {
  public:
   InvertedResidual(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t expand)
-      : conv_pw(register_module("conv_pw", SameConv2d(in, in * expand, 1))),
-        bn1(register_module("bn1", tfBatchNorm(in * expand))),
+      : Block(in, out, stride),
+        conv_pw(register_module("conv_pw", SameConv2d(in, in * expand, 1))),
+        bn1(register_module("bn1", TfBatchNorm2d(in * expand))),
         conv_dw(register_module("conv_dw", SameConv2d(in * expand, in * expand, kernel, stride, in * expand))),
-        bn2(register_module("bn2", tfBatchNorm(in * expand))),
+        bn2(register_module("bn2", TfBatchNorm2d(in * expand))),
         se(register_module("se", SqueezeExcite(in * expand, seChannels(in)))),
         conv_pwl(register_module("conv_pwl", SameConv2d(in * expand, out, 1))),
-        bn3(register_module("bn3", tfBatchNorm(out))) {
-    hasSkip = stride == 1 && in == out;
-  }
+        bn3(register_module("bn3", TfBatchNorm2d(out))) {}
   torch::Tensor forward(const torch::Tensor& input) override {
     auto x = siluInPlace(bn1(conv_pw(input)));
     x = siluInPlace(bn2(conv_dw(x)));

@@ -186,24 +186,27 @@ TEST(Predict, ChannelsLastAndFoldedBatchNormGiveTheSameLogits) {
   EXPECT_GT(largest, 1e-3);  // not all near zero
 }
 
-// Every one of B0's 49 BatchNorms folds (each conv+BN pair is adjacent in registration order),
-// and the output stays within float rounding.
+// Every BatchNorm of both EfficientNets folds (each conv+BN pair is adjacent in registration order;
+// timm counts 49 in tf_efficientnet_b0 and 59 in tf_efficientnetv2_b0), and the output stays within
+// float rounding.
 TEST(Predict, FoldingEfficientNetBatchNormsKeepsItsOutput) {
-  model::ModelOptions mo;
-  mo.backbone = "efficientnet_b0";
-  mo.numClasses = 3;
-  torch::manual_seed(11);
-  model::Classifier net = model::makeModel(mo);
-  giveBatchNormsTrainedValues(*net);
-  net->eval();
-  c10::InferenceMode inference;
-  const torch::Tensor x = torch::randn({2, 1, 128, 313});
-  const torch::Tensor before = net->forward(x);
-  EXPECT_EQ(foldBatchNorms(*net), 49);
-  EXPECT_EQ(foldBatchNorms(*net), 0);  // already folded
-  const torch::Tensor after = net->forward(x);
-  EXPECT_LT((after - before).abs().max().item<float>(), 1e-4);
-  EXPECT_GT(before.abs().max().item<float>(), 1e-2);
+  for (const auto& [backbone, batchNorms] : {std::pair<std::string, int>{"efficientnet_b0", 49}, {"efficientnetv2_b0", 59}}) {
+    model::ModelOptions mo;
+    mo.backbone = backbone;
+    mo.numClasses = 3;
+    torch::manual_seed(11);
+    model::Classifier net = model::makeModel(mo);
+    giveBatchNormsTrainedValues(*net);
+    net->eval();
+    c10::InferenceMode inference;
+    const torch::Tensor x = torch::randn({2, 1, 128, 313});
+    const torch::Tensor before = net->forward(x);
+    EXPECT_EQ(foldBatchNorms(*net), batchNorms) << backbone;
+    EXPECT_EQ(foldBatchNorms(*net), 0) << backbone;  // already folded
+    const torch::Tensor after = net->forward(x);
+    EXPECT_LT((after - before).abs().max().item<float>(), 1e-4) << backbone;
+    EXPECT_GT(before.abs().max().item<float>(), 1e-2) << backbone;
+  }
 }
 
 TEST(Predict, TtaAveragesTheVariantsOfEachWindow) {
