@@ -1,7 +1,7 @@
 #include "store/feature_store.hpp"
 
 #include "core/error.hpp"
-#include "store/half.hpp"
+#include "core/half.hpp"
 #include "store/index_io.hpp"
 
 namespace chorus::store {

@@ -5,7 +5,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "store/feature_store.hpp"
-#include "store/half.hpp"
+#include "core/half.hpp"
 #include "store/index_io.hpp"
 
 namespace chorus::store {

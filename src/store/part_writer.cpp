@@ -3,7 +3,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
-#include "store/half.hpp"
+#include "core/half.hpp"
 #include "store/index_io.hpp"
 
 namespace chorus::store {

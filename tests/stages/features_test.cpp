@@ -15,7 +15,7 @@
 #include "stages/features.hpp"
 #include "stages/features/items.hpp"
 #include "stages/features/plan.hpp"
-#include "store/half.hpp"
+#include "core/half.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -42,7 +42,7 @@ stages::FeaturesOptions optionsFor(const fs::path& data, const fs::path& work, c
 nlohmann::json report(const fs::path& work) { return nlohmann::json::parse(readTextFile(work / "features/report.json")); }
 
 std::vector<float> asFloat16(std::vector<float> v) {
-  for (auto& x : v) x = store::halfToFloat(store::floatToHalf(x));
+  for (auto& x : v) x = halfToFloat(floatToHalf(x));
   return v;
 }
 

@@ -9,7 +9,7 @@
 #include "core/error.hpp"
 #include "run_util.hpp"
 #include "store/feature_store.hpp"
-#include "store/half.hpp"
+#include "core/half.hpp"
 #include "store/master.hpp"
 #include "store/part_writer.hpp"
 #include "test_util.hpp"
@@ -31,7 +31,7 @@ std::vector<float> randomMel(int64_t frames, unsigned seed) {
 
 std::vector<float> asStored(std::vector<float> values, MelDtype dtype) {
   if (dtype == MelDtype::Float16)
-    for (auto& v : values) v = halfToFloat(floatToHalf(v));
+    for (auto& v : values) v = chorus::halfToFloat(chorus::floatToHalf(v));
   return values;
 }
 

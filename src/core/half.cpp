@@ -1,4 +1,4 @@
-#include "store/half.hpp"
+#include "core/half.hpp"
 
 #include <cstring>
 
@@ -7,7 +7,7 @@
 #define CHORUS_HAVE_F16C_PATH 1
 #endif
 
-namespace chorus::store {
+namespace chorus {
 
 uint16_t floatToHalf(float value) {
   uint32_t f;
@@ -99,4 +99,4 @@ void halvesToFloats(const uint16_t* in, size_t n, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = halfToFloat(in[i]);
 }
 
-}  // namespace chorus::store
+}  // namespace chorus

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "store/half.hpp"
+#include "core/half.hpp"
 #include "test_util.hpp"
 
-using namespace chorus::store;
+using namespace chorus;
 
 namespace {
 
