@@ -41,11 +41,13 @@ std::vector<double> averageRanks(const std::vector<double>& values) {
 }
 
 namespace {
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-}  // namespace
 
-std::vector<double> reduce(const std::vector<float>& logits, size_t M, size_t N, size_t K,
-                           const std::vector<double>& weights, Reduce how) {
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// The weighted member sum before any final sigmoid: ranks / N, logits, or probabilities, with the
+// weights normalised to sum 1 (the checks every reduce shares).
+std::vector<double> weightedModels(const std::vector<float>& logits, size_t M, size_t N, size_t K,
+                                   const std::vector<double>& weights, Reduce how) {
   if (logits.size() != M * N * K) throw Error("reduce: " + std::to_string(logits.size()) + " logits, expected M x N x K");
   if (weights.size() != M)
     throw UsageError("reduce: " + std::to_string(weights.size()) + " weights for " + std::to_string(M) + " models");
@@ -72,6 +74,51 @@ std::vector<double> reduce(const std::vector<float>& logits, size_t M, size_t N,
         for (size_t n = 0; n < N; ++n) out[n * K + k] += w * sigmoid(column[n]);
       }
     }
+  }
+  return out;
+}
+
+// One class column of the teacher as a member on the models' scale: ranks among the rows that have a
+// value (rank / count), its probability, or its logit (p clamped so that 0 and 1 stay finite).
+std::vector<double> teacherMember(const std::vector<double>& teacher, size_t N, size_t K, size_t k, Reduce how) {
+  std::vector<double> member(N, std::nan("")), present;
+  std::vector<size_t> rows;
+  for (size_t n = 0; n < N; ++n)
+    if (!std::isnan(teacher[n * K + k])) rows.push_back(n), present.push_back(teacher[n * K + k]);
+  if (how == Reduce::Rank) {
+    const auto ranks = averageRanks(present);
+    for (size_t i = 0; i < rows.size(); ++i) member[rows[i]] = ranks[i] / double(rows.size());
+  } else {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const double p = std::clamp(present[i], kTeacherEps, 1.0 - kTeacherEps);
+      member[rows[i]] = how == Reduce::MeanLogits ? std::log(p / (1.0 - p)) : present[i];
+    }
+  }
+  return member;
+}
+
+}  // namespace
+
+std::vector<double> reduce(const std::vector<float>& logits, size_t M, size_t N, size_t K,
+                           const std::vector<double>& weights, Reduce how) {
+  auto out = weightedModels(logits, M, N, K, weights, how);
+  if (how == Reduce::MeanLogits)
+    for (double& v : out) v = sigmoid(v);
+  return out;
+}
+
+std::vector<double> reduceWithTeacher(const std::vector<float>& logits, size_t M, size_t N, size_t K,
+                                      const std::vector<double>& weights, Reduce how,
+                                      const std::vector<double>& teacher, double teacherWeight) {
+  if (teacher.size() != N * K)
+    throw Error("reduce: " + std::to_string(teacher.size()) + " teacher values, expected rows x classes");
+  if (!(teacherWeight >= 0 && teacherWeight <= 1))
+    throw UsageError("--teacher-weight must be in [0, 1] (the teacher's share of each class it has)");
+  auto out = weightedModels(logits, M, N, K, weights, how);
+  for (size_t k = 0; k < K && teacherWeight > 0; ++k) {
+    const auto member = teacherMember(teacher, N, K, k, how);
+    for (size_t n = 0; n < N; ++n)
+      if (!std::isnan(member[n])) out[n * K + k] = (1.0 - teacherWeight) * out[n * K + k] + teacherWeight * member[n];
   }
   if (how == Reduce::MeanLogits)
     for (double& v : out) v = sigmoid(v);

@@ -51,14 +51,9 @@ std::map<std::string, int> labelledSoundscapeFolds(const fs::path& csv) {
   return folds;
 }
 
-Selection selectPseudoLabels(const infer::Predictions& p, const std::map<std::string, int>& soundscapeFold,
-                             const SelectOptions& o) {
-  o.validate();
+std::vector<double> outOfFoldValues(const infer::Predictions& p, const std::map<std::string, int>& soundscapeFold,
+                                    infer::Reduce reduce, Selection& s) {
   const size_t M = p.models.size(), N = p.rows(), K = p.classes.size();
-  Selection s;
-  s.windows = N;
-  s.top.assign(K, 0);
-  s.nonzero.assign(K, 0);
   // Rows grouped by the fold of their soundscape (-1: unlabelled); each group reduced over its models.
   std::map<int, std::vector<size_t>> groups;
   for (size_t n = 0; n < N; ++n) {
@@ -85,11 +80,19 @@ Selection selectPseudoLabels(const infer::Predictions& p, const std::map<std::st
       for (size_t n : rows)
         for (size_t k = 0; k < K; ++k) logits.push_back(p.logit(m, n, k));
     }
-    const auto reduced = infer::reduce(logits, models.size(), rows.size(), K, weights, o.reduce);
+    const auto reduced = infer::reduce(logits, models.size(), rows.size(), K, weights, reduce);
     for (size_t r = 0; r < rows.size(); ++r)
       std::copy_n(reduced.begin() + long(r * K), K, values.begin() + long(rows[r] * K));
   }
-  for (size_t n = 0; n < N; ++n) {
+  return values;
+}
+
+void keepConfidentWindows(const std::vector<double>& values, const std::vector<std::string>& rowIds,
+                          const std::vector<std::string>& soundscapeOf, size_t K, const SelectOptions& o, Selection& s) {
+  s.windows = rowIds.size();
+  s.top.assign(K, 0);
+  s.nonzero.assign(K, 0);
+  for (size_t n = 0; n < rowIds.size(); ++n) {
     const double* v = values.data() + n * K;
     if (K == 0 || v[0] < 0) continue;
     const size_t top = size_t(std::max_element(v, v + K) - v);
@@ -98,8 +101,8 @@ Selection selectPseudoLabels(const infer::Predictions& p, const std::map<std::st
       continue;
     }
     dataset::PseudoRow row;
-    row.filename = p.soundscapeOf[n];
-    row.endSeconds = rowEndSeconds(p.rowIds[n]);
+    row.filename = soundscapeOf[n];
+    row.endSeconds = rowEndSeconds(rowIds[n]);
     row.startSeconds = row.endSeconds - dataset::kWindowSeconds;
     row.values.resize(K);
     for (size_t k = 0; k < K; ++k) {
@@ -109,6 +112,14 @@ Selection selectPseudoLabels(const infer::Predictions& p, const std::map<std::st
     ++s.top[top];
     s.kept.push_back(std::move(row));
   }
+}
+
+Selection selectPseudoLabels(const infer::Predictions& p, const std::map<std::string, int>& soundscapeFold,
+                             const SelectOptions& o) {
+  o.validate();
+  Selection s;
+  const auto values = outOfFoldValues(p, soundscapeFold, o.reduce, s);
+  keepConfidentWindows(values, p.rowIds, p.soundscapeOf, p.classes.size(), o, s);
   return s;
 }
 

@@ -41,6 +41,17 @@ struct Selection {
 Selection selectPseudoLabels(const infer::Predictions& predictions, const std::map<std::string, int>& soundscapeFold,
                              const SelectOptions& options);
 
+// selectPseudoLabels' two steps, for the teacher's labels (teacher_labels.hpp) to share:
+// each row's out-of-fold reduced probabilities (N x K; a row without an out-of-fold model is all -1,
+// counted in s.noOutOfFoldModel; s.modelsByFold and s.windowsByFold filled) ...
+std::vector<double> outOfFoldValues(const infer::Predictions& predictions, const std::map<std::string, int>& soundscapeFold,
+                                    infer::Reduce reduce, Selection& s);
+// ... and the threshold and floor over them (rows whose first value is < 0 are skipped): s.kept,
+// s.windows, s.belowThreshold, s.top, s.nonzero.
+void keepConfidentWindows(const std::vector<double>& values, const std::vector<std::string>& rowIds,
+                          const std::vector<std::string>& soundscapeOf, size_t classes, const SelectOptions& options,
+                          Selection& s);
+
 // filename -> fold of WORK/meta/soundscape_labels_with_folds.csv (prep folds soundscapes by file).
 // InputError naming file and line for a fold that does not parse or a file given two folds.
 std::map<std::string, int> labelledSoundscapeFolds(const std::filesystem::path& csv);
