@@ -20,9 +20,10 @@ Command addPrep(CLI::App& parent) {
       "  species_list.csv                 the classes in sample_submission.csv's order, with taxonomy and counts\n"
       "  rare_species.csv                 the classes with fewer than RARE train clips (zero included)\n"
       "  prep_report.json                 every dropped or changed row: file, line, reason\n"
-      "Rows with missing audio, labels outside taxonomy.csv, or duplicates are dropped and reported.\n"
+      "Rows that do not parse, with missing audio or with labels outside taxonomy.csv are skipped, and\n"
+      "exact duplicates dropped; each is named by file and line (the first ten here, all in the report).\n"
       "Exit status: 0 done; 2 bad options; 3 an input cannot be read, or more rows than --max-bad-rows\n"
-      "do not parse (outputs and report are still written in that case).");
+      "do not parse (then no tables are written, only the report); 4 done, with unusable rows skipped.");
   app->add_option("--data", options->data, "Dataset root in the Kaggle layout (train.csv, taxonomy.csv, train_audio/, ...)")
       ->required();
   app->add_option("--work", options->work, "Work folder; outputs go to WORK/meta/, the log to WORK/logs/")->required();
@@ -35,7 +36,7 @@ Command addPrep(CLI::App& parent) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app->add_option("--max-bad-rows", options->maxBadRows,
-                  "Rows that do not parse tolerated before prep exits with status 3")
+                  "Rows that do not parse tolerated (skipped, exit 4) before prep exits with status 3")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
@@ -43,8 +44,7 @@ Command addPrep(CLI::App& parent) {
             // The tables are small: one process does the work, other ranks of an mpirun leave it be.
             if (log::rankFromEnvironment() != 0) return 0;
             log::openFile(log::rankLogPath(options->work / "logs", "prep"));
-            stages::runPrep(*options);
-            return 0;
+            return static_cast<int>(stages::runPrep(*options).exitCode);
           }};
 }
 

@@ -1,4 +1,6 @@
 // chorus: parse, dispatch, map errors to exit codes. Nothing else belongs here.
+#include <dlfcn.h>
+
 #include <iostream>
 #include <memory>
 #include <vector>
@@ -15,6 +17,13 @@ const char* chorusVersion();
 
 namespace {
 
+// Which malloc this process runs on, asked of the loaded code itself (tcmalloc defines tc_version).
+std::string allocatorName() {
+  using Version = const char* (*)(int*, int*, const char**);
+  if (auto version = reinterpret_cast<Version>(dlsym(RTLD_DEFAULT, "tc_version"))) return version(nullptr, nullptr, nullptr);
+  return "glibc malloc";
+}
+
 void printVersion() {
   auto info = chorus::model::buildInfo();
   std::cout << "chorus " << chorus::chorusVersion() << " (git " << chorus::gitRevision() << ")\n"
@@ -23,7 +32,8 @@ void printVersion() {
             << (info.cudaAvailable ? "yes (" + std::to_string(info.cudaDevices) + " devices)" : std::string("no")) << "\n"
             << "NCCL: compiled " << (info.ncclCompiled ? "yes" : "no")
             << (info.ncclVersion.empty() ? "" : " (" + info.ncclVersion + ")") << ", available "
-            << (info.ncclAvailable ? "yes" : "no") << "\n";
+            << (info.ncclAvailable ? "yes" : "no") << "\n"
+            << "allocator: " << allocatorName() << "\n";
 }
 
 chorus::log::Level parseLevel(const std::string& s) {

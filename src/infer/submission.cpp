@@ -33,13 +33,16 @@ SubmissionCounts writeSubmission(const fs::path& out, const fs::path& sampleSubm
 
   // The rows in output order: (prediction row or -1 for the constant, id).
   std::vector<std::pair<long, std::string>> order;
-  std::unordered_map<std::string, bool> listed;
+  std::unordered_map<std::string, long> listed;  // row_id -> its line in the sample
   SubmissionCounts counts;
   const size_t idColumn = sample.column("row_id");
   for (const auto& row : sample.rows()) {
     const std::string& id = row.fields[idColumn];
-    if (listed.count(id)) continue;  // a repeated id: written once
-    listed[id] = true;
+    // A repeated id would make a submission one row short of what Kaggle expects: refuse it.
+    if (auto seen = listed.find(id); seen != listed.end())
+      throw InputError(sample.fileName(), row.line,
+                       "row_id " + id + " repeats line " + std::to_string(seen->second) + ": each row_id must appear once");
+    listed[id] = row.line;
     auto it = rowIndex.find(id);
     if (it == rowIndex.end()) {
       ++counts.missingRows;

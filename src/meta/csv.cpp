@@ -7,7 +7,7 @@
 
 namespace chorus::meta {
 
-CsvTable CsvTable::parse(const std::string& text, const std::string& fileName) {
+CsvTable CsvTable::parse(const std::string& text, const std::string& fileName, BadRows bad) {
   CsvTable t;
   t.file_ = fileName;
   std::vector<std::vector<std::string>> records;
@@ -70,16 +70,21 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& fileName) {
   t.header_ = std::move(records[0]);
   for (size_t c = 0; c < t.header_.size(); ++c) t.index_.emplace(t.header_[c], c);
   for (size_t r = 1; r < records.size(); ++r) {
-    if (records[r].size() != t.header_.size())
-      throw InputError(fileName, lines[r],
-                       "expected " + std::to_string(t.header_.size()) + " fields, found " +
-                           std::to_string(records[r].size()));
+    if (records[r].size() != t.header_.size()) {
+      const std::string reason = "expected " + std::to_string(t.header_.size()) + " fields, found " +
+                                 std::to_string(records[r].size());
+      if (bad == BadRows::Throw) throw InputError(fileName, lines[r], reason);
+      t.rejected_.push_back({lines[r], reason});
+      continue;
+    }
     t.rows_.push_back(CsvRow{lines[r], std::move(records[r])});
   }
   return t;
 }
 
-CsvTable CsvTable::read(const std::filesystem::path& file) { return parse(readTextFile(file), file.string()); }
+CsvTable CsvTable::read(const std::filesystem::path& file, BadRows bad) {
+  return parse(readTextFile(file), file.string(), bad);
+}
 
 size_t CsvTable::column(const std::string& name) const {
   auto it = index_.find(name);

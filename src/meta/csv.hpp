@@ -15,16 +15,27 @@ struct CsvRow {
   std::vector<std::string> fields;
 };
 
+// What a row with the wrong field count does: end the read (a table every row of which matters,
+// such as sample_submission.csv), or set the row aside for the caller to name and skip (train.csv).
+enum class BadRows { Throw, SetAside };
+
+struct CsvRejectedRow {
+  long line = 0;
+  std::string reason;
+};
+
 class CsvTable {
  public:
-  // Throws InputError("FILE:LINE: ...") on a row with the wrong field count or an unclosed quote.
-  static CsvTable parse(const std::string& text, const std::string& fileName);
-  static CsvTable read(const std::filesystem::path& file);
+  // Throws InputError("FILE:LINE: ...") on an unclosed quote, and on a row with the wrong field
+  // count unless `bad` is SetAside (then the row is in rejected(), not in rows()).
+  static CsvTable parse(const std::string& text, const std::string& fileName, BadRows bad = BadRows::Throw);
+  static CsvTable read(const std::filesystem::path& file, BadRows bad = BadRows::Throw);
 
   const std::string& fileName() const { return file_; }
   const std::vector<std::string>& header() const { return header_; }
   const std::vector<CsvRow>& rows() const { return rows_; }
   size_t size() const { return rows_.size(); }
+  const std::vector<CsvRejectedRow>& rejected() const { return rejected_; }
 
   bool hasColumn(const std::string& name) const { return index_.count(name) != 0; }
   // Column index by name; throws InputError naming the file and the missing column.
@@ -36,6 +47,7 @@ class CsvTable {
   std::vector<std::string> header_;
   std::unordered_map<std::string, size_t> index_;
   std::vector<CsvRow> rows_;
+  std::vector<CsvRejectedRow> rejected_;
 };
 
 // Writes one field, quoted only where it must be (comma, quote, CR/LF), as pandas does.

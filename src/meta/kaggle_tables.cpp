@@ -1,5 +1,6 @@
 #include "meta/kaggle_tables.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -15,6 +16,11 @@ std::string trim(const std::string& s) {
   auto first = s.find_first_not_of(space);
   if (first == std::string::npos) return "";
   return s.substr(first, s.find_last_not_of(space) - first + 1);
+}
+
+// Rows set aside by the CSV reader and rows whose values do not parse, in one line order.
+void sortByLine(std::vector<RowIssue>& issues) {
+  std::stable_sort(issues.begin(), issues.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
 }
 
 }  // namespace
@@ -39,9 +45,10 @@ std::vector<std::string> splitLabels(const std::string& field) {
 }
 
 TrainTable readTrainTable(const std::filesystem::path& file) {
-  const CsvTable csv = CsvTable::read(file);
+  const CsvTable csv = CsvTable::read(file, BadRows::SetAside);
   TrainTable t;
   t.file = csv.fileName();
+  for (const auto& r : csv.rejected()) t.unparsed.push_back({t.file, r.line, "parse_error", r.reason});
   t.header = csv.header();
   t.primaryColumn = csv.column("primary_label");
   t.secondaryColumn = csv.column("secondary_labels");
@@ -62,13 +69,15 @@ TrainTable readTrainTable(const std::filesystem::path& file) {
     }
     t.clips.push_back(std::move(clip));
   }
+  sortByLine(t.unparsed);
   return t;
 }
 
 SoundscapeLabels readSoundscapeLabels(const std::filesystem::path& file) {
-  const CsvTable csv = CsvTable::read(file);
+  const CsvTable csv = CsvTable::read(file, BadRows::SetAside);
   SoundscapeLabels s;
   s.file = csv.fileName();
+  for (const auto& r : csv.rejected()) s.unparsed.push_back({s.file, r.line, "parse_error", r.reason});
   const std::size_t name = csv.column("filename"), start = csv.column("start"), end = csv.column("end"),
                     labels = csv.column("primary_label");
   std::unordered_map<std::string, long> firstLine;  // row key -> line of its first copy
@@ -96,6 +105,7 @@ SoundscapeLabels readSoundscapeLabels(const std::filesystem::path& file) {
     }
     s.windows.push_back(std::move(w));
   }
+  sortByLine(s.unparsed);
   return s;
 }
 

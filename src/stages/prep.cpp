@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -160,7 +161,9 @@ ordered_json reportJson(const PrepOptions& o, const Prepared& p, const PrepSumma
   std::size_t withoutClips = std::count_if(p.species.begin(), p.species.end(), [](const auto& e) { return e.trainClips == 0; });
 
   return {{"stage", "prep"},
-          {"status", s.parseErrors > static_cast<std::size_t>(o.maxBadRows) ? "bad_rows" : "ok"},
+          {"status", s.parseErrors > static_cast<std::size_t>(o.maxBadRows) ? "bad_rows"
+                     : s.skippedBadRows > 0                                    ? "rows_skipped"
+                                                                               : "ok"},
           {"data", o.data.string()},
           {"work", o.work.string()},
           {"options", {{"folds", o.folds}, {"seed", o.seed}, {"rare_threshold", o.rareThreshold}, {"max_bad_rows", o.maxBadRows}}},
@@ -188,8 +191,7 @@ std::vector<meta::RowIssue> unparsedRows(const Prepared& p) {
   return rows;
 }
 
-PrepSummary summarise(const Prepared& p) {
-  PrepSummary s;
+void summarise(const Prepared& p, PrepSummary& s) {
   s.trainRows = p.train.clips.size() + p.train.unparsed.size();
   s.trainKept = p.trainClean.kept.size();
   s.soundscapeWindows = p.windowClean.kept.size();
@@ -207,7 +209,32 @@ PrepSummary summarise(const Prepared& p) {
   std::set<std::string> files;
   for (auto i : p.windowClean.kept) files.insert(p.soundscapes.windows[i].filename);
   s.soundscapeFiles = files.size();
-  return s;
+  s.skippedBadRows = s.parseErrors + s.droppedMissingAudio + s.droppedUnknownLabel;
+}
+
+// Every row prep dropped, by file and line: a count and the first ten on the console, all of them
+// in the report (the same order: one table after another, each in line order).
+void printRowIssues(const Prepared& p) {
+  std::vector<meta::RowIssue> dropped = unparsedRows(p);
+  for (const auto* list : {&p.trainClean.dropped, &p.soundscapes.duplicates, &p.windowClean.dropped})
+    dropped.insert(dropped.end(), list->begin(), list->end());
+  if (dropped.empty()) return;
+  std::stable_sort(dropped.begin(), dropped.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  std::ostringstream out;
+  out << "prep: " << dropped.size() << " rows dropped" << (dropped.size() > 10 ? ", the first ten:" : ":");
+  for (std::size_t k = 0; k < dropped.size() && k < 10; ++k)
+    out << "\n  " << dropped[k].file << ":" << dropped[k].line << ": " << dropped[k].kind << ": " << dropped[k].reason;
+  if (dropped.size() > 10) out << "\n  ... and " << dropped.size() - 10 << " more in prep_report.json";
+  log::console(out.str());
+}
+
+// The tables prep writes: removed when a run fails, so that no later stage reads an older run's.
+void removeOutputs(const fs::path& meta) {
+  for (const char* name : {"train_cleaned_stratified.csv", "soundscape_labels_with_folds.csv", "species_list.csv",
+                           "rare_species.csv"})
+    fs::remove(meta / name);
 }
 
 void printSummary(const PrepSummary& s, const Prepared& p) {
@@ -226,36 +253,46 @@ void printSummary(const PrepSummary& s, const Prepared& p) {
 
 PrepSummary runPrep(const PrepOptions& options) {
   validate(options);
-  const fs::path meta = options.work / "meta", report = meta / "prep_report.json";
+  const fs::path meta = options.work / "meta";
   Prepared p;
   PrepSummary s;
+  s.report = meta / "prep_report.json";
   try {
     readTables(options, p);
     assignFolds(options, p);
-    s = summarise(p);
-    s.report = report;
-    const auto rare = rareSpecies(p.species, options.rareThreshold);
-    s.rare = rare.size();
+  } catch (const Error& e) {
+    removeOutputs(meta);  // an earlier run's tables must not outlive a failed one
+    ordered_json failed = {{"stage", "prep"}, {"status", "failed"}, {"error", e.what()}, {"data", options.data.string()},
+                           {"work", options.work.string()}, {"warnings", p.warnings}};
+    writeFileAtomic(s.report, failed.dump(2) + "\n");
+    throw;
+  }
+  summarise(p, s);
+  const auto rare = rareSpecies(p.species, options.rareThreshold);
+  s.rare = rare.size();
+  const bool tooManyBadRows = s.parseErrors > static_cast<std::size_t>(options.maxBadRows);
+  if (tooManyBadRows) {
+    removeOutputs(meta);
+  } else {
     writeTrain(meta / "train_cleaned_stratified.csv", p);
     writeWindows(meta / "soundscape_labels_with_folds.csv", p);
     writeSpecies(meta / "species_list.csv", p.species);
     writeSpecies(meta / "rare_species.csv", rare);
-  } catch (const Error& e) {
-    ordered_json failed = {{"stage", "prep"}, {"status", "failed"}, {"error", e.what()}, {"data", options.data.string()},
-                           {"work", options.work.string()}, {"warnings", p.warnings}};
-    writeFileAtomic(report, failed.dump(2) + "\n");
-    throw;
   }
+  // The report last: it is what says the tables above are complete.
   writeFileAtomic(s.report, reportJson(options, p, s).dump(2) + "\n");
   for (const auto& w : p.warnings) CHORUS_LOG(Warn) << "prep: " << w;
+  printRowIssues(p);
   printSummary(s, p);
 
-  if (s.parseErrors > static_cast<std::size_t>(options.maxBadRows)) {
+  if (tooManyBadRows) {
     const meta::RowIssue first = unparsedRows(p).front();
     throw InputError(first.file, first.line,
                      first.reason + " (" + std::to_string(s.parseErrors) + " rows did not parse, " +
-                         std::to_string(options.maxBadRows) + " tolerated; all named in " + s.report.string() + ")");
+                         std::to_string(options.maxBadRows) + " tolerated: no tables written; all named in " +
+                         s.report.string() + ")");
   }
+  s.exitCode = s.skippedBadRows > 0 ? ExitCode::PartialFailure : ExitCode::Ok;
   return s;
 }
 

@@ -2,13 +2,17 @@
 //   meta/train_cleaned_stratified.csv     train.csv's columns and order for kept rows + fold
 //   meta/soundscape_labels_with_folds.csv  deduplicated, cleaned windows + start_s, end_s, fold
 //   meta/species_list.csv, meta/rare_species.csv, meta/prep_report.json
-// Every dropped or changed row is named (file:line, reason) in the report. Rows that do not parse
-// are set aside and the rest carries on; when more than maxBadRows of them, runPrep still writes
-// everything, then throws InputError naming the first (exit 3). A table that cannot be read at all
-// throws InputError after writing a report that says so.
+// Every dropped or changed row is named (file:line, reason) in the report, and the first ten on the
+// console. The exit rule (README, exit codes): rows that do not parse, beyond maxBadRows of them, or
+// a table that cannot be read at all: InputError (exit 3), a report that says so, and no tables (an
+// earlier run's are removed). Otherwise the tables are written, and if any row was unusable (did
+// not parse, names missing audio or a label outside taxonomy.csv) it was skipped and named, and
+// exitCode is PartialFailure (4). Exact duplicates are dropped as cleaning, not as bad input.
 #pragma once
 #include <filesystem>
 #include <string>
+
+#include "core/error.hpp"
 
 namespace chorus::stages {
 
@@ -27,6 +31,8 @@ struct PrepSummary {
   size_t parseErrors = 0;     // rows of any table that did not parse
   size_t changedRows = 0;     // kept rows that lost an unknown (secondary) label
   size_t soundscapeFiles = 0;  // distinct soundscapes among the kept windows
+  size_t skippedBadRows = 0;   // parse errors + missing audio + unknown labels, each named
+  ExitCode exitCode = ExitCode::Ok;  // PartialFailure when a bad row was skipped
   std::filesystem::path report;
 };
 

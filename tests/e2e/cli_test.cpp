@@ -20,6 +20,12 @@ TEST(Cli, VersionNamesRevisionTorchCudaAndNccl) {
   EXPECT_NE(r.output.find("torch 2."), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("CUDA: compiled"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("NCCL: compiled"), std::string::npos) << r.output;
+#ifdef CHORUS_EXPECT_TCMALLOC
+  // The allocator is asked of the running process, not of the build: tcmalloc really replaced malloc.
+  EXPECT_NE(r.output.find("allocator: gperftools"), std::string::npos) << r.output;
+#else
+  EXPECT_NE(r.output.find("allocator: glibc malloc"), std::string::npos) << r.output;
+#endif
 }
 
 TEST(Cli, EverySubcommandHasHelp) {

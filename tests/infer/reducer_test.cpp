@@ -136,4 +136,18 @@ TEST(Submission, AlignedToSampleSubmission) {
   EXPECT_THROW(writeSubmission(dir / "bad.csv", dir / "sample.csv", {"x_5"}, {"a", "c"}, {0.1, 0.5}, 0.5), InputError);
 }
 
+TEST(Submission, ARepeatedRowIdInTheSampleIsAnErrorNamingIt) {
+  const fs::path dir = testing::scratchDir() / "submission-repeat";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "sample.csv") << "row_id,a\nx_5,0\nx_10,0\nx_5,0\n";
+  try {
+    writeSubmission(dir / "sub.csv", dir / "sample.csv", {"x_5", "x_10"}, {"a"}, {0.1, 0.2}, 0.5);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "sample.csv").string() + ":4: row_id x_5 repeats line 2: each row_id must appear once");
+  }
+  EXPECT_FALSE(fs::exists(dir / "sub.csv"));
+}
+
 }  // namespace chorus::infer

@@ -79,6 +79,17 @@ TEST(Csv, WrongFieldCountNamesFileAndLine) {
   }
 }
 
+TEST(Csv, WrongFieldCountRowsCanBeSetAsideByLine) {
+  const auto t = CsvTable::parse("a,b\n1,2\n3,4,5\n6\n7,8\n", "train.csv", BadRows::SetAside);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.rows()[1].fields, (std::vector<std::string>{"7", "8"}));
+  EXPECT_EQ(t.rows()[1].line, 5);
+  ASSERT_EQ(t.rejected().size(), 2u);
+  EXPECT_EQ(t.rejected()[0].line, 3);
+  EXPECT_EQ(t.rejected()[0].reason, "expected 2 fields, found 3");
+  EXPECT_EQ(t.rejected()[1].line, 4);
+}
+
 TEST(Csv, UnclosedQuoteNamesTheRowWhereItOpened) {
   EXPECT_EQ(errorOf("a,b\n1,2\n3,\"open\n4,5\n"), "train.csv:3: unclosed quote");
 }

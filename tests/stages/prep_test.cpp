@@ -132,7 +132,19 @@ TEST(Prep, WritesCleanTablesWithSklearnFoldsAndNamesEveryBadRow) {
   const Dataset d = makeDataset(testing::scratchDir());
   PrepOptions o = options(d.data, d.work);
   o.maxBadRows = 2;  // the bad list literal and the bad time
+  testing::internal::CaptureStderr();
   const PrepSummary s = runPrep(o);
+  const std::string console = testing::internal::GetCapturedStderr();
+
+  // Unusable rows were skipped: exit 4, and the console names them by file and line, ten at most.
+  EXPECT_EQ(s.exitCode, ExitCode::PartialFailure);
+  EXPECT_EQ(s.skippedBadRows, 2u + 2 + 1);  // parse errors, missing audio (clip, window), unknown label
+  EXPECT_NE(console.find("prep: 7 rows dropped:"), std::string::npos) << console;
+  const std::string firstTrain = (d.data / "train.csv").string() + ":" + std::to_string(d.badLine.at("duplicate")) + ": duplicate";
+  EXPECT_NE(console.find(firstTrain), std::string::npos) << console;
+  const std::string unknownWindow = "train_soundscapes_labels.csv:" + std::to_string(d.badLine.at("window unknown"));
+  EXPECT_EQ(console.find(unknownWindow), std::string::npos) << "changed, not dropped: only in the report";
+  EXPECT_EQ(json::parse(readTextFile(d.work / "meta" / "prep_report.json"))["status"], "rows_skipped");
 
   EXPECT_EQ(s.trainRows, d.keptLabels.size() + 4);
   EXPECT_EQ(s.trainKept, d.keptLabels.size());
@@ -217,8 +229,12 @@ TEST(Prep, WritesCleanTablesWithSklearnFoldsAndNamesEveryBadRow) {
   EXPECT_FALSE(report["warnings"].empty()) << "classes of 1 member: sklearn's warning belongs in the report";
 }
 
-TEST(Prep, MoreBadRowsThanToleratedThrowsNamingTheFirstAfterWritingEverything) {
+TEST(Prep, MoreBadRowsThanToleratedThrowsNamingTheFirstAndWritesNoTables) {
   const Dataset d = makeDataset(testing::scratchDir());
+  PrepOptions tolerant = options(d.data, d.work);
+  tolerant.maxBadRows = 2;
+  runPrep(tolerant);  // an earlier, good run's tables: a failed run must not leave them to be trusted
+  ASSERT_TRUE(fs::exists(d.work / "meta" / "train_cleaned_stratified.csv"));
   try {
     runPrep(options(d.data, d.work));
     FAIL() << "no error";
@@ -226,8 +242,34 @@ TEST(Prep, MoreBadRowsThanToleratedThrowsNamingTheFirstAfterWritingEverything) {
     const std::string expected = (d.data / "train.csv").string() + ":" + std::to_string(d.badLine.at("bad list")) + ":";
     EXPECT_EQ(std::string(e.what()).rfind(expected, 0), 0u) << e.what();
   }
-  EXPECT_TRUE(fs::exists(d.work / "meta" / "train_cleaned_stratified.csv"));
+  for (const char* table : {"train_cleaned_stratified.csv", "soundscape_labels_with_folds.csv", "species_list.csv",
+                            "rare_species.csv"})
+    EXPECT_FALSE(fs::exists(d.work / "meta" / table)) << table;
   EXPECT_EQ(json::parse(readTextFile(d.work / "meta" / "prep_report.json"))["status"], "bad_rows");
+}
+
+TEST(Prep, ARowWithAnExtraFieldIsABadRowLikeAnyOther) {
+  const Dataset d = makeDataset(testing::scratchDir());
+  const long extraLine = [&] {
+    std::ifstream in(d.data / "train.csv", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    long line = 1;
+    for (char c : text) line += c == '\n';
+    std::ofstream(d.data / "train.csv", std::ios::app) << d.keptLabels[0] << ",[],[],clips/0.ogg,E,5,extra\n";
+    return line;
+  }();
+  PrepOptions o = options(d.data, d.work);
+  o.maxBadRows = 3;
+  const PrepSummary s = runPrep(o);
+  EXPECT_EQ(s.parseErrors, 3u);
+  EXPECT_EQ(s.exitCode, ExitCode::PartialFailure);
+  const json report = json::parse(readTextFile(d.work / "meta" / "prep_report.json"));
+  const json* issue = issueAt(report, "/train.csv", extraLine);
+  ASSERT_NE(issue, nullptr) << "line " << extraLine;
+  EXPECT_EQ((*issue)["kind"], "parse_error");
+  EXPECT_NE((*issue)["reason"].get<std::string>().find("found 7"), std::string::npos) << *issue;
+  o.maxBadRows = 2;
+  EXPECT_THROW(runPrep(o), InputError);
 }
 
 TEST(Prep, UnreadableTableFailsWithAReportAndNoHalfWrittenOutputs) {
