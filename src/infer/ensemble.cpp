@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "dataset/examples.hpp"
 #include "infer/ensemble_impl.hpp"
+#include "meta/job_name.hpp"
 #include "model/checkpoint.hpp"
 #include "model/layers.hpp"
 #include "train/checkpoint_dir.hpp"
@@ -19,17 +20,10 @@ using nlohmann::json;
 
 namespace {
 
-// "efficientnet_b0-f3" -> 3 (and "-f3-r1"); -1 when the name carries no fold.
+// The held-out fold of a job folder's name ("efficientnet_b0-f3-r1" -> 3); -1 for another name.
 int foldOfName(const std::string& name) {
-  const auto at = name.rfind("-f");
-  if (at == std::string::npos) return -1;
-  try {
-    size_t used = 0;
-    const int fold = std::stoi(name.substr(at + 2), &used);
-    return fold;
-  } catch (const std::exception&) {
-    return -1;
-  }
+  const auto job = meta::parseJobName(name);
+  return job ? job->fold : -1;
 }
 
 fs::path resolveCheckpoint(const fs::path& dir, const std::string& pointer) {

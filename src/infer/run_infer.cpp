@@ -13,6 +13,7 @@
 #include "infer/predict.hpp"
 #include "infer/reducer.hpp"
 #include "infer/submission.hpp"
+#include "meta/job_name.hpp"
 #include "store/feature_store.hpp"
 
 namespace chorus::infer {
@@ -49,8 +50,8 @@ bool underMpi() {
 fs::path modelPath(const std::string& entry, const fs::path& work) {
   if (fs::is_directory(entry)) return entry;
   std::string name = entry;
-  if (auto slash = name.find('/'); slash != std::string::npos && !fs::exists(work / "models" / name))
-    name = name.substr(0, slash) + "-f" + name.substr(slash + 1);
+  if (name.find('/') != std::string::npos && !fs::exists(work / "models" / name))
+    name = meta::parseJobSpec(entry, "infer: --models").name();
   const fs::path dir = work / "models" / name;
   if (!fs::is_directory(dir)) throw UsageError("infer: --models " + entry + ": no such model folder (" + dir.string() + ")");
   return dir;

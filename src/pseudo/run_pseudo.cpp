@@ -1,13 +1,13 @@
 // The pseudo stage: the teacher models and the train_soundscapes windows found, predictions sharded
 // over the ranks (infer's predictSharded), then on rank 0 the out-of-fold selection and the outputs.
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
+#include "meta/job_name.hpp"
 #include "pseudo/pseudo.hpp"
 #include "store/feature_store.hpp"
 
@@ -26,14 +26,10 @@ void PseudoStageOptions::validate() const {
 }
 
 std::vector<fs::path> teacherModels(const fs::path& work, int round) {
-  static const std::regex jobName(R"(.+-f[0-9]+(-r([0-9]+))?)");
   std::vector<fs::path> teachers;
   for (const auto& dir : infer::modelDirs(work / "models")) {
-    std::smatch m;
-    const std::string name = dir.filename().string();
-    if (!std::regex_match(name, m, jobName)) continue;
-    const int modelRound = m[2].matched ? std::stoi(m[2].str()) : 0;
-    if (modelRound == round - 1) teachers.push_back(dir);
+    const auto job = meta::parseJobName(dir.filename().string());
+    if (job && job->round == round - 1) teachers.push_back(dir);
   }
   if (teachers.empty())
     throw UsageError("pseudo: round " + std::to_string(round) + " needs the models of round " + std::to_string(round - 1) +

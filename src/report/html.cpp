@@ -157,7 +157,7 @@ std::string reportHtml(const ReportInput& in) {
   }
   s << "<h2>Training curves</h2>\n<p>" << r.models.size() << " model(s); one line per model.</p>\n"
     << chart("train-loss", "training loss per epoch", latest, [](const Epoch& e) { return e.trainLoss; })
-    << chart("oof-auc", "out-of-fold AUC per epoch", latest, [](const Epoch& e) { return e.headline(); })
+    << chart("oof-auc", "out-of-fold AUC per epoch", latest, [](const Epoch& e) { return meta::headlineScore(e); })
     << "<h2>Out-of-fold AUC</h2>\n<p>Best epoch per model (round " << r.round << "); pooled and ensemble over the "
     << escape(r.oof.kind.empty() ? "held-out" : r.oof.kind) << " rows of every fold.</p>\n"
     << oofTable(r) << "<h2>Per-class AUC of the ensemble, worst first</h2>\n" << classTable(r)

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 #include <set>
 #include <unordered_map>
 
 #include "core/error.hpp"
 #include "meta/csv.hpp"
+#include "meta/job_name.hpp"
 #include "meta/kaggle_tables.hpp"
 #include "meta/metric.hpp"
 
@@ -22,22 +22,6 @@ double number(const meta::CsvTable& t, size_t row, const char* column) {
   } catch (const std::exception&) {
     throw InputError(t.fileName(), t.rows()[row].line, std::string(column) + " is not a number: '" + field + "'");
   }
-}
-
-std::vector<Epoch> readMetrics(const fs::path& file) {
-  auto t = meta::CsvTable::read(file);
-  std::vector<Epoch> epochs;
-  for (size_t r = 0; r < t.size(); ++r) {
-    Epoch e;
-    e.epoch = int(number(t, r, "epoch"));
-    e.trainLoss = number(t, r, "train_loss");
-    e.valLoss = number(t, r, "val_loss");
-    e.clipAuc = number(t, r, "clip_auc");
-    e.soundscapeAuc = number(t, r, "soundscape_auc");
-    e.seconds = number(t, r, "seconds");
-    epochs.push_back(e);
-  }
-  return epochs;
 }
 
 // Out-of-fold predictions of one model: row id -> probabilities, per kind.
@@ -149,30 +133,21 @@ std::map<std::string, size_t> trainClipCounts(const fs::path& work) {
 
 }  // namespace
 
-bool parseModelName(const std::string& name, ModelRun& out) {
-  static const std::regex pattern("([a-z0-9_:.]+)-f([0-9]+)(-r([0-9]+))?");
-  std::smatch m;
-  if (!std::regex_match(name, m, pattern)) return false;
-  out.name = name;
-  out.backbone = m[1];
-  out.fold = std::stoi(m[2]);
-  out.round = m[4].matched ? std::stoi(m[4]) : 0;
-  return true;
-}
-
 Results readResults(const fs::path& work) {
   Results results;
   std::map<std::string, Oof> oofs;  // model name -> predictions
   const fs::path models = work / "models";
   if (fs::is_directory(models)) {
     for (const auto& entry : fs::directory_iterator(models)) {
+      const auto job = entry.is_directory() ? meta::parseJobName(entry.path().filename().string()) : std::nullopt;
+      if (!job) continue;
       ModelRun run;
-      if (!entry.is_directory() || !parseModelName(entry.path().filename().string(), run)) continue;
+      run.name = job->name(), run.backbone = job->backbone, run.fold = job->fold, run.round = job->round;
       // Each file on its own: a broken metrics.csv must not hide the model's predictions.
       try {
-        if (fs::exists(entry.path() / "metrics.csv")) run.epochs = readMetrics(entry.path() / "metrics.csv");
-        for (const auto& e : run.epochs)
-          if (e.headline() > run.bestScore) run.bestScore = e.headline(), run.bestEpoch = e.epoch;
+        if (fs::exists(entry.path() / "metrics.csv")) run.epochs = meta::readMetricsCsv(entry.path() / "metrics.csv");
+        const meta::BestEpoch best = meta::bestEpoch(run.epochs);
+        run.bestScore = best.score, run.bestEpoch = best.epoch;
       } catch (const Error& e) {
         results.issues.push_back(e.what());
       }

@@ -10,16 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "meta/metrics_csv.hpp"
+
 namespace chorus::report {
 
-struct Epoch {
-  int epoch = 0;
-  double trainLoss = 0, valLoss = 0;
-  double clipAuc = -1, soundscapeAuc = -1;  // -1: nothing scorable
-  double seconds = 0;
-  // The score training selects on: soundscape AUC, else clip AUC (train::headlineScore's rule).
-  double headline() const { return soundscapeAuc >= 0 ? soundscapeAuc : clipAuc; }
-};
+using Epoch = meta::EpochMetrics;  // a metrics.csv row; meta::headlineScore is its score
 
 struct ModelRun {
   std::string name;      // the folder name under models/
@@ -27,7 +22,7 @@ struct ModelRun {
   int fold = -1;
   int round = 0;         // 0: trained on labels only; n: after pseudo-label round n (-r<n>)
   std::vector<Epoch> epochs;
-  double bestScore = -1;  // the best headline over the epochs
+  double bestScore = -1;  // the best epoch's headline, by training's rule (meta::bestEpoch)
   int bestEpoch = 0;
 };
 
@@ -56,7 +51,5 @@ struct Results {
 // Never throws for a missing or unreadable model file: it is named in issues.
 Results readResults(const std::filesystem::path& work);
 
-// "convnext_atto-f3-r1" -> backbone, fold, round; false when the name is not a model folder.
-bool parseModelName(const std::string& name, ModelRun& out);
 
 }  // namespace chorus::report

@@ -34,7 +34,7 @@ json stateJson(const TrainState& s) {
   return {{"epoch", s.epoch},        {"step", s.step},       {"seed", s.seed},
           {"best_score", s.bestScore}, {"best_epoch", s.bestEpoch}, {"since_best", s.sinceBest},
           {"finished", s.finished},  {"partial", s.partial},   {"partial_loss", s.partialLoss},
-          {"metrics_csv", metricsCsv(s.metrics)}, {"features", s.features},
+          {"metrics_csv", meta::metricsCsv(s.metrics)}, {"features", s.features},
           {"config", json::parse(s.config.empty() ? "{}" : s.config)}};
 }
 
@@ -93,7 +93,7 @@ TrainState readState(const fs::path& dir) {
     s.finished = j.at("finished");
     s.partial = j.value("partial", false);  // absent in checkpoints from before stop signals
     s.partialLoss = j.value("partial_loss", 0.0);
-    s.metrics = parseMetricsCsv(j.at("metrics_csv").get<std::string>(), file.string());
+    s.metrics = meta::parseMetricsCsv(j.at("metrics_csv").get<std::string>(), file.string());
     s.features = j.at("features").get<std::map<std::string, std::string>>();
     s.config = j.at("config").dump();
     return s;

@@ -33,7 +33,7 @@ struct TrainState {
   // taken, partialLoss their loss sum; saved as epoch-NNNN-step-S, resumed from the next step.
   bool partial = false;
   double partialLoss = 0;
-  std::vector<EpochMetrics> metrics;
+  std::vector<meta::EpochMetrics> metrics;
   std::map<std::string, std::string> features;  // the store's mel parameters + normalisation
   std::string config;                           // the resolved options, JSON
 };

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "dataset/training_data.hpp"
 
 namespace chorus::train {
 
@@ -24,7 +25,6 @@ void TrainOptions::validate() const {
   positive(patience >= 0, "--patience must not be negative");
   positive(threads >= 1, "--threads must be at least 1");
   positive(device == "auto" || device == "cpu" || device == "cuda", "--device must be auto, cpu or cuda");
-  positive(world >= 1 && rank >= 0 && rank < world, "rank must be in [0, world)");
   positive(!backbones.empty() && !folds.empty(), "need at least one backbone and one fold");
   for (int f : folds) positive(f >= 0, "folds must not be negative");
   positive(rareRepeats >= 1, "--rare-repeats must be at least 1 (1: no oversampling)");
@@ -45,13 +45,34 @@ void TrainOptions::validate() const {
     m.validate();
   }
   if (!job.empty()) {
-    m.backbone = parseJob(job).backbone;
+    m.backbone = meta::parseJobSpec(job, "train: --job").backbone;
     m.validate();
   }
 }
 
 dataset::AugmentOptions TrainOptions::resolvedAugmentations() const {
   return augment ? augmentations : dataset::AugmentOptions::none();
+}
+
+dataset::DataOptions TrainOptions::dataFor(int fold) const {
+  dataset::DataOptions d;
+  d.work = work;
+  d.fold = fold;
+  d.targets.secondary = float(secondaryTarget);
+  d.sampler.seed = seed;
+  d.sampler.rareRepeats = rareRepeats;
+  d.augment = resolvedAugmentations();
+  d.crop = crop;
+  d.pseudo = pseudo;    // noisy student: pseudo-labelled windows, stronger noise
+  d.threads = threads;  // batch assembly: the same numbers whatever the thread count
+  return d;
+}
+
+model::ModelOptions TrainOptions::modelFor(const std::string& backbone, int numClasses) const {
+  model::ModelOptions m = model;
+  m.backbone = backbone;
+  m.numClasses = numClasses;
+  return m;
 }
 
 namespace {
@@ -84,7 +105,7 @@ void flatten(const json& j, const std::string& prefix, std::map<std::string, std
 
 }  // namespace
 
-std::string describeConfig(const TrainOptions& o, const Job& job, int64_t stepsPerEpoch) {
+std::string describeConfig(const TrainOptions& o, const meta::Job& job, int64_t stepsPerEpoch, int world) {
   json config{{"backbone", job.backbone}, {"fold", job.fold}, {"head", o.model.head}, {"drop_rate", o.model.dropRate},
               {"drop_path_rate", o.model.dropPathRate},
               {"layer_scale_init", o.model.layerScaleInit}, {"loss", o.loss.kind == model::LossKind::Bce ? "bce" : "asl"},
@@ -96,7 +117,7 @@ std::string describeConfig(const TrainOptions& o, const Job& job, int64_t stepsP
               {"augmentations", describe(o.resolvedAugmentations())},
               {"crop", {{"mode", dataset::cropModeName(o.crop.mode)}, {"jitter_seconds", o.crop.jitterSeconds},
                         {"avoid_lead", o.crop.avoidLead}}},
-              {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", o.threads}, {"world", o.world}};
+              {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", o.threads}, {"world", world}};
   if (!o.pseudo.dir.empty())  // only then: configs of runs without pseudo labels stay as they were
     config["pseudo"] = {{"dir", o.pseudo.dir.string()}, {"p", o.pseudo.p}, {"noise_scale", o.pseudo.noiseScale}};
   return config.dump();
@@ -119,25 +140,10 @@ void requireSameConfig(const std::string& saved, const std::string& now, const s
                      "same ones or train afresh elsewhere. Differences:" + changed);
 }
 
-Job parseJob(const std::string& text) {
-  const auto slash = text.find('/');
-  Job job;
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    job.backbone = text.substr(0, slash);
-    size_t used = 0;
-    job.fold = std::stoi(text.substr(slash + 1), &used);
-    if (used != text.size() - slash - 1 || job.fold < 0 || job.backbone.empty()) throw std::invalid_argument("bad");
-  } catch (const std::exception&) {
-    throw UsageError("train: --job must be BACKBONE/FOLD (e.g. efficientnet_b0/0), got '" + text + "'");
-  }
-  return job;
-}
-
-std::vector<Job> jobsFor(const TrainOptions& options) {
+std::vector<meta::Job> jobsFor(const TrainOptions& options) {
   const int round = options.pseudo.dir.empty() ? 0 : dataset::pseudoRound(options.pseudo.dir);
-  std::vector<Job> jobs;
-  if (!options.job.empty()) jobs = {parseJob(options.job)};
+  std::vector<meta::Job> jobs;
+  if (!options.job.empty()) jobs = {meta::parseJobSpec(options.job, "train: --job")};
   for (const auto& b : options.job.empty() ? options.backbones : std::vector<std::string>{})
     for (int f : options.folds) jobs.push_back({b, f});
   for (auto& j : jobs) j.round = round;

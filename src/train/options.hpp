@@ -7,7 +7,12 @@
 
 #include "dataset/options.hpp"
 #include "dataset/pseudo_labels.hpp"
+#include "meta/job_name.hpp"
 #include "model/options.hpp"
+
+namespace chorus::dataset {
+struct DataOptions;
+}
 
 namespace chorus::train {
 
@@ -16,7 +21,7 @@ struct TrainOptions {
   std::string job;                   // "BACKBONE/FOLD"; empty: every backbone x fold below, in turn
   std::vector<std::string> backbones = {"efficientnet_b0", "efficientnetv2_b0"};
   std::vector<int> folds = {0, 1, 2, 3, 4};
-  bool resume = false;               // continue a job from its last.pt checkpoint
+  bool resume = false;               // continue a job from the checkpoint its last.json names
 
   model::ModelOptions model;  // backbone is set per job; numClasses from sample_submission.csv
   model::LossOptions loss;
@@ -43,7 +48,6 @@ struct TrainOptions {
   uint64_t seed = 42;
   int threads = 2;            // torch intra-op threads (fixed: CPU results depend on it)
   std::string device = "auto";  // auto | cpu | cuda (auto: CUDA when available)
-  int world = 1, rank = 0;      // data-parallel group: set by trainJob from its rank group
   // Distributed (dist): ranks per GPU on a node (several small jobs filling one GPU), and the
   // longest wait in one collective before the run is aborted as hung.
   int jobsPerGpu = 1;
@@ -55,24 +59,18 @@ struct TrainOptions {
   void validate() const;  // UsageError naming the first bad value
   // The augmentations training applies: `augmentations`, or none when the master switch is off.
   dataset::AugmentOptions resolvedAugmentations() const;
-};
-
-struct Job {
-  std::string backbone;
-  int fold = 0;
-  int round = 0;  // pseudo-label round (0: trained without pseudo labels)
-  std::string name() const {  // models/<name>/
-    return backbone + "-f" + std::to_string(fold) + (round > 0 ? "-r" + std::to_string(round) : "");
-  }
+  // The views the layers below take, filled from these options in one place: fold `fold`'s
+  // training data, and the model of `backbone` over `numClasses` classes.
+  dataset::DataOptions dataFor(int fold) const;
+  model::ModelOptions modelFor(const std::string& backbone, int numClasses) const;
 };
 
 // The jobs `options` asks for: --job BACKBONE/FOLD alone, else every backbone x fold.
-std::vector<Job> jobsFor(const TrainOptions& options);
-Job parseJob(const std::string& text);  // "efficientnet_b0/3"; UsageError otherwise
+std::vector<meta::Job> jobsFor(const TrainOptions& options);
 
-// Every option that shapes a job's weights, resolved, as JSON: stored in each checkpoint, so that
+// Every option that shapes a job's weights (and the data-parallel group's size `world`), resolved, as JSON: stored in each checkpoint, so that
 // --resume with other options is refused (requireSameConfig) instead of silently mixing two runs.
-std::string describeConfig(const TrainOptions& options, const Job& job, int64_t stepsPerEpoch);
+std::string describeConfig(const TrainOptions& options, const meta::Job& job, int64_t stepsPerEpoch, int world);
 // UsageError naming each option that differs between a checkpoint's config and this run's.
 void requireSameConfig(const std::string& saved, const std::string& now, const std::string& checkpoint);
 

@@ -15,7 +15,7 @@ namespace chorus::train {
 namespace {
 
 // The result of a job finished before this run, or nothing when it has to (re)run.
-std::optional<JobResult> finishedEarlier(const TrainOptions& options, const Job& job) {
+std::optional<JobResult> finishedEarlier(const TrainOptions& options, const meta::Job& job) {
   const auto dir = options.work / "models" / job.name();
   const auto last = checkpointDir(dir, "last");
   if (!last || options.resume) return std::nullopt;
@@ -32,7 +32,7 @@ std::optional<JobResult> finishedEarlier(const TrainOptions& options, const Job&
   return r;
 }
 
-JobResult runJob(const TrainOptions& options, const Job& job, const JobGroup& group) {
+JobResult runJob(const TrainOptions& options, const meta::Job& job, const JobGroup& group) {
   if (auto done = finishedEarlier(options, job)) return *done;
   TrainOptions jobOptions = options;
   // Over all jobs, an unfinished one continues where it stopped.
@@ -57,8 +57,8 @@ void validateDistributed(const TrainOptions& o) {
 
 }  // namespace
 
-std::vector<Job> selectJobs(const TrainOptions& options, int arrayTask) {
-  std::vector<Job> jobs = jobsFor(options);
+std::vector<meta::Job> selectJobs(const TrainOptions& options, int arrayTask) {
+  std::vector<meta::Job> jobs = jobsFor(options);
   if (!options.job.empty() || arrayTask < 0) return jobs;
   if (size_t(arrayTask) >= jobs.size())
     throw UsageError("train: SLURM_ARRAY_TASK_ID " + std::to_string(arrayTask) + " is past the last of the " +
@@ -70,7 +70,7 @@ std::vector<JobResult> runTrain(const TrainOptions& options) {
   options.validate();
   validateDistributed(options);
   std::vector<JobResult> results;
-  for (const Job& job : selectJobs(options, arrayTaskFromEnvironment())) results.push_back(runJob(options, job, {}));
+  for (const meta::Job& job : selectJobs(options, arrayTaskFromEnvironment())) results.push_back(runJob(options, job, {}));
   return results;
 }
 
@@ -83,7 +83,7 @@ std::vector<JobResult> runTrain(const TrainOptions& options, const dist::MpiCont
   // Everything that can be refused is refused on every rank alike, before any group forms.
   options.validate();
   validateDistributed(options);
-  const std::vector<Job> jobs = selectJobs(options, arrayTaskFromEnvironment());
+  const std::vector<meta::Job> jobs = selectJobs(options, arrayTaskFromEnvironment());
   const dist::GroupLayout layout = dist::layoutGroups(world.size(), world.rank(), jobs.size());
   dist::GroupComm groupComm(world, layout);  // collective: every rank, idle ones too
   const bool cuda = options.device == "cuda" || (options.device == "auto" && torch::cuda::is_available());
@@ -102,7 +102,7 @@ std::vector<JobResult> runTrain(const TrainOptions& options, const dist::MpiCont
   group.comm = groupComm.comm();
   group.label = "group " + std::to_string(layout.group) + " of " + std::to_string(layout.groups);
   std::vector<JobResult> results;
-  const Job* current = nullptr;
+  const meta::Job* current = nullptr;
   try {
     if (cuda) group.cudaDevice = dist::deviceFor(node, int(torch::cuda::device_count()), options.jobsPerGpu);
     for (size_t j : layout.jobs) {

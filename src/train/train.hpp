@@ -27,7 +27,7 @@ class MpiContext;
 namespace chorus::train {
 
 struct JobResult {
-  Job job;
+  meta::Job job;
   std::filesystem::path dir;
   bool skipped = false;     // already finished before this run
   bool finished = false;    // all epochs done, or stopped early
@@ -49,7 +49,7 @@ struct JobGroup {
 
 // One job: trains from scratch, or continues from its last checkpoint with options.resume
 // (options.world and options.rank are taken from the group).
-JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& group = {});
+JobResult trainJob(const TrainOptions& options, const meta::Job& job, const JobGroup& group = {});
 
 // Every job of options (jobsFor; with neither --job nor one from SLURM_ARRAY_TASK_ID), skipping
 // finished ones, spread over rank groups of `world`; each rank returns its group's results.
@@ -59,6 +59,6 @@ std::vector<JobResult> runTrain(const TrainOptions& options);
 
 // The jobs this run trains: --job alone, else the one SLURM_ARRAY_TASK_ID (`arrayTask`, >= 0)
 // indexes in jobsFor order, else all of them.
-std::vector<Job> selectJobs(const TrainOptions& options, int arrayTask);
+std::vector<meta::Job> selectJobs(const TrainOptions& options, int arrayTask);
 
 }  // namespace chorus::train

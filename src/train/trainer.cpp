@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
@@ -108,7 +110,7 @@ Evaluation evaluate(model::Classifier& net, const dataset::TrainingData& data, c
 
 // After a stop signal and its checkpoint: exit code 128 + signal (a rank whose group stopped on
 // another rank's signal reports SIGTERM).
-[[noreturn]] void throwStopped(const Job& job, int64_t step) {
+[[noreturn]] void throwStopped(const meta::Job& job, int64_t step) {
   const int sig = StopSignals::received() ? StopSignals::received() : SIGTERM;
   throw Error(job.name() + ": stopped by signal " + std::to_string(sig) + " after step " + std::to_string(step) +
                   ", checkpoint written; continue with --resume",
@@ -128,197 +130,280 @@ std::string validRowId(const dataset::Example& e) {
   return fs::path(e.id).stem().string() + "_" + std::to_string(std::lround(e.endSeconds));
 }
 
-}  // namespace
+// Everything one job trains with, set up once and passed down to each step: the options as given
+// (never copied), the device and the group, the data, the model with its optimizer and schedule,
+// and the state the next checkpoint records.
+struct Session {
+  Session(const TrainOptions& options, const meta::Job& job) : o(options), job(job) {}
+  const TrainOptions& o;
+  const meta::Job& job;
+  bool cuda = false;
+  torch::Device device{torch::kCPU};
+  std::unique_ptr<dist::Communicator> host, nccl;
+  std::unique_ptr<DataParallel> dp;
+  std::unique_ptr<dataset::TrainingData> data;
+  fs::path dir;  // WORK/models/<job>
+  model::Classifier net{nullptr};
+  std::vector<model::ParamGroup> groups;  // layer-decay groups, in the optimizer's order
+  std::vector<torch::Tensor> params;      // all of them, flat
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  int64_t stepsPerEpoch = 0;
+  LrSchedule schedule;
+  TrainState state;
+  std::map<std::string, std::string> storeFeatures;  // the clip store's mel parameters
+  std::map<std::string, std::string> normalisation;  // the data's input normalisation, described
+  const std::vector<std::string>& classes() const { return data->species().labels; }
+};
 
-JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& group) {
-  options.validate();
-  const bool cuda = options.device == "cuda" || (options.device == "auto" && torch::cuda::is_available());
-  if (options.device == "cuda" && !torch::cuda::is_available()) throw UsageError("train: --device cuda, but CUDA is not available");
-  const torch::Device device = cuda ? torch::Device(torch::kCUDA, int8_t(group.cudaDevice)) : torch::Device(torch::kCPU);
+// Where the next epoch starts: step 0, or (after a mid-epoch stop) the step and loss sum reached.
+struct Position {
+  int64_t step = 0;
+  double lossSum = 0;
+};
 
-  // The group: MPI for host memory, NCCL for the gradients on CUDA; this process alone without one.
+// Set up, 1: the device and the group (MPI for host memory, NCCL for the gradients on CUDA; this
+// process alone without one), torch's threads and determinism.
+void openGroup(Session& s, const JobGroup& group) {
+  const std::string& device = s.o.device;
+  s.cuda = device == "cuda" || (device == "auto" && torch::cuda::is_available());
+  if (device == "cuda" && !torch::cuda::is_available()) throw UsageError("train: --device cuda, but CUDA is not available");
+  s.device = s.cuda ? torch::Device(torch::kCUDA, int8_t(group.cudaDevice)) : torch::Device(torch::kCPU);
   dist::CommOptions commOptions;
-  commOptions.timeoutSeconds = options.collectiveTimeout;
-  commOptions.name = job.name() + (group.label.empty() ? "" : ", " + group.label);
+  commOptions.timeoutSeconds = s.o.collectiveTimeout;
+  commOptions.name = s.job.name() + (group.label.empty() ? "" : ", " + group.label);
   commOptions.device = group.cudaDevice;
   const bool alone = group.comm == MPI_COMM_NULL;
-  auto host = alone ? dist::makeLocalCommunicator() : dist::makeMpiCommunicator(group.comm, commOptions);
-  auto nccl = cuda && !alone ? dist::makeNcclCommunicator(group.comm, commOptions) : nullptr;
-  DataParallel dp(*host, nccl ? *nccl : *host);
-  TrainOptions o = options;
-  o.world = dp.size(), o.rank = dp.rank();
-  StopSignals stopSignals;
-  at::set_num_threads(o.threads);
+  s.host = alone ? dist::makeLocalCommunicator() : dist::makeMpiCommunicator(group.comm, commOptions);
+  if (s.cuda && !alone) s.nccl = dist::makeNcclCommunicator(group.comm, commOptions);
+  s.dp = std::make_unique<DataParallel>(*s.host, s.nccl ? *s.nccl : *s.host);
+  at::set_num_threads(s.o.threads);
   at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+}
 
-  dataset::DataOptions dataOptions;
-  dataOptions.work = o.work;
-  dataOptions.fold = job.fold;
-  dataOptions.targets.secondary = float(o.secondaryTarget);
-  dataOptions.sampler.seed = o.seed;
-  dataOptions.augment = o.resolvedAugmentations();
-  dataOptions.crop = o.crop;
-  dataOptions.sampler.rareRepeats = o.rareRepeats;
-  dataOptions.pseudo = o.pseudo;  // noisy student: pseudo-labelled windows, stronger noise
-  dataOptions.threads = o.threads;  // batch assembly: the same numbers whatever the thread count
-  dataset::TrainingData data(dataOptions);
-  const auto& classes = data.species().labels;
-  const auto storeFeatures = stages::storeMelOptions(*data.source().clips).describe();
-  const fs::path dir = o.work / "models" / job.name();
-  ensureDir(dir);
-  if (dp.isRoot()) {
-    json issues = json::array();
-    for (const auto& i : data.split().issues) issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
-    writeFileAtomic(dir / "report.json", json{{"job", job.name()}, {"issues", issues}}.dump(1) + "\n");
-    if (!issues.empty())
-      CHORUS_LOG(Warn) << job.name() << ": " << issues.size() << " rows left out, named in " << (dir / "report.json").string();
-  }
+// Set up, 2: the fold's data, and report.json naming the rows it left out.
+void openData(Session& s) {
+  const dataset::DataOptions options = s.o.dataFor(s.job.fold);
+  s.data = std::make_unique<dataset::TrainingData>(options);
+  s.normalisation = options.normalisation.describe();
+  s.storeFeatures = stages::storeMelOptions(*s.data->source().clips).describe();
+  s.dir = s.o.work / "models" / s.job.name();
+  ensureDir(s.dir);
+  if (!s.dp->isRoot()) return;
+  json issues = json::array();
+  for (const auto& i : s.data->split().issues)
+    issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
+  writeFileAtomic(s.dir / "report.json", json{{"job", s.job.name()}, {"issues", issues}}.dump(1) + "\n");
+  if (!issues.empty())
+    CHORUS_LOG(Warn) << s.job.name() << ": " << issues.size() << " rows left out, named in " << (s.dir / "report.json").string();
+}
 
-  model::ModelOptions mo = o.model;
-  mo.backbone = job.backbone;
-  mo.numClasses = int(classes.size());
+// Set up, 3: the model (seeded), AdamW over its layer-decay groups, the schedule, the fresh state.
+void buildModel(Session& s) {
+  const TrainOptions& o = s.o;
   torch::manual_seed(o.seed);
-  model::Classifier net = model::makeModel(mo);
-  net->to(device);
-  const auto groups = model::layerDecayGroups(*net, o.layerDecay, o.weightDecay);
-  torch::optim::AdamW optimizer(model::adamwParamGroups(groups, torch::optim::AdamWOptions(o.lr)));
-  std::vector<torch::Tensor> params;
-  for (const auto& g : groups) params.insert(params.end(), g.params.begin(), g.params.end());
+  s.net = model::makeModel(o.modelFor(s.job.backbone, int(s.classes().size())));
+  s.net->to(s.device);
+  s.groups = model::layerDecayGroups(*s.net, o.layerDecay, o.weightDecay);
+  s.optimizer = std::make_unique<torch::optim::AdamW>(model::adamwParamGroups(s.groups, torch::optim::AdamWOptions(o.lr)));
+  for (const auto& g : s.groups) s.params.insert(s.params.end(), g.params.begin(), g.params.end());
 
-  const int64_t examples = int64_t(data.plan(1).share(o.rank, o.world, true).size());
-  int64_t stepsPerEpoch = (examples + o.batchSize - 1) / o.batchSize;
-  if (o.maxStepsPerEpoch > 0) stepsPerEpoch = std::min(stepsPerEpoch, o.maxStepsPerEpoch);
-  LrSchedule schedule{o.lr, o.minLr, int64_t(std::llround(o.warmupEpochs * double(stepsPerEpoch))), stepsPerEpoch * o.epochs};
-  schedule.validate();
+  const int64_t examples = int64_t(s.data->plan(1).share(s.dp->rank(), s.dp->size(), true).size());
+  s.stepsPerEpoch = (examples + o.batchSize - 1) / o.batchSize;
+  if (o.maxStepsPerEpoch > 0) s.stepsPerEpoch = std::min(s.stepsPerEpoch, o.maxStepsPerEpoch);
+  s.schedule = {o.lr, o.minLr, int64_t(std::llround(o.warmupEpochs * double(s.stepsPerEpoch))), s.stepsPerEpoch * o.epochs};
+  s.schedule.validate();
 
-  TrainState state;
-  state.seed = o.seed;
-  state.config = describeConfig(o, job, stepsPerEpoch);
-  state.features = storeFeatures;
-  for (const auto& [k, v] : dataOptions.normalisation.describe()) state.features[k] = v;
-  int64_t resumeStep = 0;  // within the first epoch of this run (after a mid-epoch stop)
-  double resumeLoss = 0;
-  if (o.resume) {
-    if (auto last = checkpointDir(dir, "last")) {
-      TrainState saved = readState(*last);
-      requireSameFeatures(saved, last->string(), storeFeatures, data.source().clips->path().string());
-      requireSameConfig(saved.config, state.config, last->string());
-      loadCheckpoint(*last, *net, optimizer);
-      state = saved;
-      if (state.partial) {
-        resumeStep = state.step - int64_t(state.epoch) * stepsPerEpoch, resumeLoss = state.partialLoss;
-        state.partial = false, state.partialLoss = 0;
-      }
-      CHORUS_LOG(Info) << job.name() << ": resumed after epoch " << state.epoch << " (step " << state.step << ")";
+  s.state.seed = o.seed;
+  s.state.config = describeConfig(o, s.job, s.stepsPerEpoch, s.dp->size());
+  s.state.features = s.storeFeatures;
+  for (const auto& [k, v] : s.normalisation) s.state.features[k] = v;
+}
+
+// Resume: with --resume, the last checkpoint's weights, optimizer, generators and state (refused
+// when its features or options differ from this run's); then the root's model on every rank.
+Position resume(Session& s) {
+  Position at;
+  const auto last = s.o.resume ? checkpointDir(s.dir, "last") : std::nullopt;
+  if (last) {
+    TrainState saved = readState(*last);
+    requireSameFeatures(saved, last->string(), s.storeFeatures, s.data->source().clips->path().string());
+    requireSameConfig(saved.config, s.state.config, last->string());
+    loadCheckpoint(*last, *s.net, *s.optimizer);
+    s.state = saved;
+    if (s.state.partial) {
+      at = {s.state.step - int64_t(s.state.epoch) * s.stepsPerEpoch, s.state.partialLoss};
+      s.state.partial = false, s.state.partialLoss = 0;
     }
+    CHORUS_LOG(Info) << s.job.name() << ": resumed after epoch " << s.state.epoch << " (step " << s.state.step << ")";
   }
-  dp.broadcastFromRoot(*net);  // one model on every rank (seeded alike already; on CUDA also bit-equal)
+  s.dp->broadcastFromRoot(*s.net);  // one model on every rank (seeded alike already; on CUDA also bit-equal)
+  return at;
+}
 
-  JobResult result;
-  result.job = job, result.dir = dir, result.issues = data.split().issues.size();
-  const int64_t F = data.mels(), T = data.frames(), K = int64_t(classes.size());
-  int ranThisRun = 0;
-  double secondsThisRun = 0;
-  while (!state.finished && state.epoch < o.epochs && (o.stopAfter == 0 || ranThisRun < o.stopAfter)) {
-    const auto started = std::chrono::steady_clock::now();
-    const int epoch = state.epoch + 1;
-    const auto order = data.plan(epoch).share(o.rank, o.world, true);
-    net->train();
-    double lossSum = resumeLoss, lr = 0;
-    const double reduceSecondsBefore = dp.gradientSeconds();
-    const int64_t firstStep = resumeStep;
-    resumeStep = 0, resumeLoss = 0;
-    for (int64_t s = firstStep; s < stepsPerEpoch; ++s) {
-      const size_t first = size_t(s) * size_t(o.batchSize);
-      const int64_t b = int64_t(std::min(order.size() - first, size_t(o.batchSize)));
-      torch::Tensor mel = torch::empty({b, 1, F, T}), target = torch::empty({b, K});
-      data.batch({order.begin() + long(first), order.begin() + long(first) + b}, dataset::Mode::Train, epoch,
-                 mel.data_ptr<float>(), target.data_ptr<float>());
-      lr = schedule.at(state.step);
-      for (size_t g = 0; g < groups.size(); ++g)
-        static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups[g].lrScale);
-      optimizer.zero_grad();
-      torch::Tensor logits;
-      {
-        Autocast autocast(cuda);
-        logits = net->forward(mel.to(device));
-      }
-      torch::Tensor loss = model::multiLabelLoss(logits.to(torch::kFloat), target.to(device), o.loss);
-      loss.backward();
-      dp.averageGradients(params);
-      if (o.gradClip > 0) torch::nn::utils::clip_grad_norm_(params, o.gradClip);
-      optimizer.step();
-      lossSum += loss.item<double>();
-      ++state.step;
-      if (dp.anyRank(StopSignals::received() != 0) && s + 1 < stepsPerEpoch) {
-        // Stopped between steps: a mid-epoch checkpoint the next --resume continues from.
-        dp.averageBuffers(*net);  // running statistics update linearly: averaging now or later agrees
-        TrainState partial = state;
-        partial.partial = true, partial.partialLoss = groupMean(dp, lossSum);
-        if (dp.isRoot()) saveCheckpoint(dir, {"last"}, partial, *net, optimizer);
-        dp.requireSameModel(*net);  // also waits for the root's checkpoint
-        throwStopped(job, state.step);
-      }
-    }
+// One optimizer step on the batch of slots [first, first + b) of `order`; its loss.
+double trainStep(Session& s, const std::vector<dataset::Slot>& order, size_t first, int epoch) {
+  const int64_t b = int64_t(std::min(order.size() - first, size_t(s.o.batchSize)));
+  const int64_t F = s.data->mels(), T = s.data->frames(), K = int64_t(s.classes().size());
+  torch::Tensor mel = torch::empty({b, 1, F, T}), target = torch::empty({b, K});
+  s.data->batch({order.begin() + long(first), order.begin() + long(first) + b}, dataset::Mode::Train, epoch,
+                mel.data_ptr<float>(), target.data_ptr<float>());
+  const double lr = s.schedule.at(s.state.step);
+  for (size_t g = 0; g < s.groups.size(); ++g)
+    static_cast<torch::optim::AdamWOptions&>(s.optimizer->param_groups()[g].options()).lr(lr * s.groups[g].lrScale);
+  s.optimizer->zero_grad();
+  torch::Tensor logits;
+  {
+    Autocast autocast(s.cuda);
+    logits = s.net->forward(mel.to(s.device));
+  }
+  torch::Tensor loss = model::multiLabelLoss(logits.to(torch::kFloat), target.to(s.device), s.o.loss);
+  loss.backward();
+  s.dp->averageGradients(s.params);
+  if (s.o.gradClip > 0) torch::nn::utils::clip_grad_norm_(s.params, s.o.gradClip);
+  s.optimizer->step();
+  ++s.state.step;
+  return loss.item<double>();
+}
 
-    // The training steps alone (no validation): what tools/bench_dp.sh reads to rate data parallelism.
-    const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (dp.isRoot())
-      CHORUS_LOG(Info) << job.name() << " epoch " << epoch << " steps: " << stepsPerEpoch - firstStep << " x "
-                       << o.batchSize << " x " << dp.size() << " ranks in " << stepSeconds << " s, "
-                       << double((stepsPerEpoch - firstStep) * o.batchSize * dp.size()) / stepSeconds << " samples/s"
-                       << (dp.size() > 1 ? ", gradient all-reduce " + std::to_string(dp.gradientSeconds() - reduceSecondsBefore) + " s"
-                                         : std::string());
-    dp.averageBuffers(*net);
-    if (dp.size() > 1) dp.requireSameModel(*net);
-    Evaluation ev = evaluate(net, data, o, device, dp);
-    EpochMetrics m;
-    m.epoch = epoch, m.step = state.step, m.lr = lr, m.trainLoss = groupMean(dp, lossSum) / double(stepsPerEpoch);
-    std::vector<size_t> clipRows, scapeRows;
-    const auto& valid = data.split().valid.examples;
-    for (size_t i = 0; i < valid.size(); ++i) (valid[i].source == dataset::Source::Clip ? clipRows : scapeRows).push_back(i);
-    torch::Tensor prob = torch::sigmoid(ev.logits);
-    if (!valid.empty()) m.valLoss = model::multiLabelLoss(ev.logits, ev.targets, o.loss).item<double>();
-    m.clipAuc = scoreRows(clipRows, prob, ev.targets, classes);
-    m.soundscapeAuc = scoreRows(scapeRows, prob, ev.targets, classes);
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    state.metrics.push_back(m);
-    state.epoch = epoch;
+// Stopped between steps: a mid-epoch checkpoint the next --resume continues from, then exit.
+[[noreturn]] void stopMidEpoch(Session& s, double lossSum) {
+  s.dp->averageBuffers(*s.net);  // running statistics update linearly: averaging now or later agrees
+  TrainState partial = s.state;
+  partial.partial = true, partial.partialLoss = groupMean(*s.dp, lossSum);
+  if (s.dp->isRoot()) saveCheckpoint(s.dir, {"last"}, partial, *s.net, *s.optimizer);
+  s.dp->requireSameModel(*s.net);  // also waits for the root's checkpoint
+  throwStopped(s.job, s.state.step);
+}
 
-    std::vector<std::string> pointers = {"last"};
-    const double score = headlineScore(m);
-    if (state.bestEpoch == 0 || score > state.bestScore) {
-      state.bestScore = score, state.bestEpoch = epoch, state.sinceBest = 0;
-      pointers.push_back("best");
-      std::vector<OofRow> rows;
-      for (size_t i = 0; i < valid.size(); ++i) {
-        const float* p = prob[int64_t(i)].data_ptr<float>();
-        rows.push_back({valid[i].source == dataset::Source::Clip ? "clip" : "soundscape", validRowId(valid[i]),
-                        std::vector<float>(p, p + K)});
-      }
-      if (dp.isRoot()) writeOofCsv(dir / "oof.csv", job.fold, classes, rows);
-    } else {
-      ++state.sinceBest;
-    }
-    state.finished = state.epoch >= o.epochs || (o.patience > 0 && state.sinceBest >= o.patience);
-    if (dp.isRoot()) {
-      saveCheckpoint(dir, pointers, state, *net, optimizer);
-      writeFileAtomic(dir / "metrics.csv", metricsCsv(state.metrics));
-    }
-    if (dp.isRoot()) CHORUS_LOG(Info) << job.name() << " epoch " << epoch << "/" << o.epochs << ": train loss " << m.trainLoss
+struct EpochRun {
+  double lossSum = 0;  // this rank's, over every step of the epoch (those before a resume included)
+  double lr = 0;       // the rate of the last step
+};
+
+// Epoch: the training steps from `at`, logged with their throughput (what tools/bench_dp.sh reads
+// to rate data parallelism); the running statistics averaged and the ranks checked to agree.
+EpochRun trainEpoch(Session& s, int epoch, Position at) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto order = s.data->plan(epoch).share(s.dp->rank(), s.dp->size(), true);
+  s.net->train();
+  EpochRun run{at.lossSum, 0};
+  const double reduceSecondsBefore = s.dp->gradientSeconds();
+  for (int64_t step = at.step; step < s.stepsPerEpoch; ++step) {
+    run.lr = s.schedule.at(s.state.step);
+    run.lossSum += trainStep(s, order, size_t(step) * size_t(s.o.batchSize), epoch);
+    if (s.dp->anyRank(StopSignals::received() != 0) && step + 1 < s.stepsPerEpoch) stopMidEpoch(s, run.lossSum);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const int64_t steps = s.stepsPerEpoch - at.step, ranks = s.dp->size();
+  if (s.dp->isRoot())
+    CHORUS_LOG(Info) << s.job.name() << " epoch " << epoch << " steps: " << steps << " x " << s.o.batchSize << " x "
+                     << ranks << " ranks in " << seconds << " s, " << double(steps * s.o.batchSize * ranks) / seconds
+                     << " samples/s"
+                     << (ranks > 1 ? ", gradient all-reduce " + std::to_string(s.dp->gradientSeconds() - reduceSecondsBefore) + " s"
+                                   : std::string());
+  s.dp->averageBuffers(*s.net);
+  if (ranks > 1) s.dp->requireSameModel(*s.net);
+  return run;
+}
+
+struct Scored {
+  meta::EpochMetrics metrics;
+  torch::Tensor prob;  // held-out rows x classes: the out-of-fold predictions of this epoch
+};
+
+// Evaluate: the held-out clips and soundscape windows, scored apart; the epoch's metrics row.
+Scored evaluateEpoch(Session& s, int epoch, const EpochRun& run, std::chrono::steady_clock::time_point started) {
+  Evaluation ev = evaluate(s.net, *s.data, s.o, s.device, *s.dp);
+  meta::EpochMetrics m;
+  m.epoch = epoch, m.step = s.state.step, m.lr = run.lr;
+  m.trainLoss = groupMean(*s.dp, run.lossSum) / double(s.stepsPerEpoch);
+  std::vector<size_t> clipRows, scapeRows;
+  const auto& valid = s.data->split().valid.examples;
+  for (size_t i = 0; i < valid.size(); ++i) (valid[i].source == dataset::Source::Clip ? clipRows : scapeRows).push_back(i);
+  torch::Tensor prob = torch::sigmoid(ev.logits);
+  if (!valid.empty()) m.valLoss = model::multiLabelLoss(ev.logits, ev.targets, s.o.loss).item<double>();
+  m.clipAuc = scoreRows(clipRows, prob, ev.targets, s.classes());
+  m.soundscapeAuc = scoreRows(scapeRows, prob, ev.targets, s.classes());
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return {m, prob};
+}
+
+// The out-of-fold rows of `prob`, in held-out order.
+std::vector<OofRow> oofRows(const Session& s, const torch::Tensor& prob) {
+  const auto& valid = s.data->split().valid.examples;
+  const int64_t K = int64_t(s.classes().size());
+  std::vector<OofRow> rows;
+  for (size_t i = 0; i < valid.size(); ++i) {
+    const float* p = prob[int64_t(i)].data_ptr<float>();
+    rows.push_back({valid[i].source == dataset::Source::Clip ? "clip" : "soundscape", validRowId(valid[i]),
+                    std::vector<float>(p, p + K)});
+  }
+  return rows;
+}
+
+// Keep: the epoch joins the state (best so far or not, early stopping), then the root writes its
+// out-of-fold predictions when it is the best, the checkpoint and metrics.csv.
+void keep(Session& s, const Scored& scored) {
+  const meta::EpochMetrics& m = scored.metrics;
+  TrainState& state = s.state;
+  state.metrics.push_back(m);
+  state.epoch = m.epoch;
+  std::vector<std::string> pointers = {"last"};
+  const bool best = meta::betterThanBest(m, state.bestEpoch, state.bestScore);
+  if (best) {
+    state.bestScore = meta::headlineScore(m), state.bestEpoch = m.epoch, state.sinceBest = 0;
+    pointers.push_back("best");
+  } else {
+    ++state.sinceBest;
+  }
+  state.finished = state.epoch >= s.o.epochs || (s.o.patience > 0 && state.sinceBest >= s.o.patience);
+  if (s.dp->isRoot()) {
+    if (best) writeOofCsv(s.dir / "oof.csv", s.job.fold, s.classes(), oofRows(s, scored.prob));
+    saveCheckpoint(s.dir, pointers, state, *s.net, *s.optimizer);
+    writeFileAtomic(s.dir / "metrics.csv", meta::metricsCsv(state.metrics));
+    CHORUS_LOG(Info) << s.job.name() << " epoch " << m.epoch << "/" << s.o.epochs << ": train loss " << m.trainLoss
                      << ", val loss " << m.valLoss << ", clip AUC " << m.clipAuc << ", soundscape AUC "
                      << m.soundscapeAuc << ", " << m.seconds << " s";
-    ++ranThisRun;
-    secondsThisRun += m.seconds;
-    if (dp.anyRank(StopSignals::received() != 0) && !state.finished) {  // the epoch's checkpoint is written
-      dp.requireSameModel(*net);
-      throwStopped(job, state.step);
-    }
   }
-  result.finished = state.finished, result.epochs = state.epoch;
-  result.bestScore = state.bestScore, result.bestEpoch = state.bestEpoch;
+}
+
+// Stop: after a stop signal on any rank, the epoch's checkpoint being written, exit resumable.
+void stopIfSignalled(Session& s) {
+  if (!s.dp->anyRank(StopSignals::received() != 0) || s.state.finished) return;
+  s.dp->requireSameModel(*s.net);
+  throwStopped(s.job, s.state.step);
+}
+
+}  // namespace
+
+JobResult trainJob(const TrainOptions& options, const meta::Job& job, const JobGroup& group) {
+  options.validate();
+  Session s(options, job);
+  openGroup(s, group);
+  StopSignals stopSignals;
+  openData(s);
+  buildModel(s);
+  Position at = resume(s);
+
+  int ranThisRun = 0;
+  double secondsThisRun = 0;
+  while (!s.state.finished && s.state.epoch < options.epochs && (options.stopAfter == 0 || ranThisRun < options.stopAfter)) {
+    const auto started = std::chrono::steady_clock::now();
+    const int epoch = s.state.epoch + 1;
+    const EpochRun run = trainEpoch(s, epoch, at);
+    at = {};
+    const Scored scored = evaluateEpoch(s, epoch, run, started);
+    keep(s, scored);
+    ++ranThisRun, secondsThisRun += scored.metrics.seconds;
+    stopIfSignalled(s);
+  }
+
+  JobResult result;
+  result.job = job, result.dir = s.dir, result.issues = s.data->split().issues.size();
+  result.finished = s.state.finished, result.epochs = s.state.epoch;
+  result.bestScore = s.state.bestScore, result.bestEpoch = s.state.bestEpoch;
   result.secondsPerEpoch = ranThisRun ? secondsThisRun / ranThisRun : 0;
-  result.modelDigest = dp.requireSameModel(*net);
+  result.modelDigest = s.dp->requireSameModel(*s.net);
   return result;
 }
 

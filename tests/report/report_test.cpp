@@ -3,10 +3,12 @@
 // renders it. The WORK folder is written here with values whose AUCs are known by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <regex>
 
+#include "meta/job_name.hpp"
 #include "report/html.hpp"
 #include "report/results.hpp"
 #include "run_util.hpp"
@@ -45,7 +47,7 @@ fs::path makeWork() {
   const char* b1y[] = {"0.1", "0.6", "0.4", "0.9"};
   for (int b = 1; b <= 2; ++b) {
     for (int f = 0; f <= 1; ++f) {
-      const fs::path dir = work / "models" / ("b" + std::to_string(b) + "-f" + std::to_string(f));
+      const fs::path dir = work / "models" / meta::Job{"b" + std::to_string(b), f, 0}.name();
       std::string oof = "row_id,kind,fold,x,y\n";
       // A clip row: left out, since soundscape rows are what the headline scores.
       oof += "x/c1.ogg,clip," + std::to_string(f) + ",0.01,0.99\n";
@@ -95,14 +97,38 @@ TEST(Results, PooledBackbonesAndMeanLogitEnsemble) {
   EXPECT_DOUBLE_EQ(r.oof.classes[1].auc, 1.0);
 }
 
-TEST(Results, ModelNamesWithRounds) {
-  report::ModelRun m;
-  ASSERT_TRUE(report::parseModelName("efficientnet_b0-f3-r1", m));
-  EXPECT_EQ(m.backbone, "efficientnet_b0");
-  EXPECT_EQ(m.fold, 3);
-  EXPECT_EQ(m.round, 1);
-  EXPECT_FALSE(report::parseModelName("efficientnet_b0", m));
-  EXPECT_FALSE(report::parseModelName("logs", m));
+// Model folders are found by their job names (meta/job_name.hpp): the round from "-r<n>", other
+// folders ignored; the latest round is the one scored.
+TEST(Results, ModelFoldersWithRoundsAndOthers) {
+  auto work = makeWork();
+  write(work / "models" / "b1-f3-r1" / "metrics.csv",
+        "epoch,step,train_loss,lr,val_loss,clip_auc,soundscape_auc,seconds\n1,2,0.9,0.001,0.8,0.5,0.7,1.5\n");
+  write(work / "models" / "logs" / "metrics.csv", "not,a,model\n");
+  auto r = report::readResults(work);
+  ASSERT_EQ(r.models.size(), 5u);
+  const report::ModelRun& last = r.models.back();  // sorted by round first
+  EXPECT_EQ(last.name, "b1-f3-r1");
+  EXPECT_EQ(last.backbone, "b1");
+  EXPECT_EQ(last.fold, 3);
+  EXPECT_EQ(last.round, 1);
+  EXPECT_EQ(last.bestEpoch, 1);
+  EXPECT_DOUBLE_EQ(last.bestScore, 0.7);
+  EXPECT_EQ(r.round, 1);
+  EXPECT_TRUE(r.issues.empty()) << r.issues.front();
+}
+
+// Training's headline rule, read back: the first epoch is the best until a later one scores
+// strictly higher (a tie keeps the earlier epoch, as best.json does).
+TEST(Results, BestEpochIsTrainingsRule) {
+  auto work = makeWork();
+  write(work / "models" / "b1-f0" / "metrics.csv",
+        "epoch,step,train_loss,lr,val_loss,clip_auc,soundscape_auc,seconds\n"
+        "1,2,0.9,0.001,0.8,0.5,-1,1.5\n2,4,0.8,0.001,0.7,0.6,-1,1.5\n3,6,0.7,0.001,0.7,0.6,-1,1.5\n");
+  auto r = report::readResults(work);
+  const auto it = std::find_if(r.models.begin(), r.models.end(), [](const report::ModelRun& m) { return m.name == "b1-f0"; });
+  ASSERT_NE(it, r.models.end());
+  EXPECT_EQ(it->bestEpoch, 2);  // no soundscape AUC: the clip AUC is the headline, epoch 3 only ties
+  EXPECT_DOUBLE_EQ(it->bestScore, 0.6);
 }
 
 TEST(Results, BrokenFilesAreNamedAndTheRestCarriesOn) {

@@ -68,13 +68,13 @@ TEST(DataParallel, TwoRanksOfBatchBMatchOneRankOfBatchTwoB) {
   if (world().isRoot()) {
     single = testing::tinyTrainWork(data, dir / "single");
     pair = testing::tinyTrainWork(data, dir / "pair");
-    JobResult one = trainJob(options(single, job, 4), parseJob(job));  // this process alone
+    JobResult one = trainJob(options(single, job, 4), meta::parseJobSpec(job, "--job"));  // this process alone
     EXPECT_TRUE(one.finished);
   }
   pair = world().broadcast(pair.string());
   world().barrier();
 
-  JobResult two = trainJob(options(pair, job, 2), parseJob(job), JobGroup{world().comm(), 0, "test group"});
+  JobResult two = trainJob(options(pair, job, 2), meta::parseJobSpec(job, "--job"), JobGroup{world().comm(), 0, "test group"});
   EXPECT_TRUE(two.finished);
   EXPECT_EQ(two.epochs, 2);
   // The same model on both ranks, bit for bit.
@@ -97,8 +97,8 @@ TEST(DataParallel, TwoRanksOfBatchBMatchOneRankOfBatchTwoB) {
   EXPECT_LT(worst, 2e-5) << "largest weight difference (weights up to " << scale << ")";
   std::cout << "largest weight difference 1 rank x 4 vs 2 ranks x 2 after 6 steps: " << worst << "\n";
 
-  auto ma = parseMetricsCsv(readTextFile(single / "models/convnext_atto-f0/metrics.csv"), "single");
-  auto mb = parseMetricsCsv(readTextFile(pair / "models/convnext_atto-f0/metrics.csv"), "pair");
+  auto ma = meta::readMetricsCsv(single / "models/convnext_atto-f0/metrics.csv");
+  auto mb = meta::readMetricsCsv(pair / "models/convnext_atto-f0/metrics.csv");
   ASSERT_EQ(ma.size(), 2u);
   ASSERT_EQ(mb.size(), 2u);
   for (size_t e = 0; e < 2; ++e) {
@@ -123,11 +123,11 @@ TEST(DataParallel, BatchNormRanksStayIdenticalAndResumeContinuesTheGroup) {
   o.model.dropRate = 0.2;  // dropout on: the ranks draw alike (same seed, same draws)
   o.epochs = 3;
   o.stopAfter = 1;
-  JobResult first = trainJob(o, parseJob(job), JobGroup{world().comm(), 0, "test group"});
+  JobResult first = trainJob(o, meta::parseJobSpec(job, "--job"), JobGroup{world().comm(), 0, "test group"});
   EXPECT_FALSE(first.finished);
   o.stopAfter = 0;
   o.resume = true;
-  JobResult rest = trainJob(o, parseJob(job), JobGroup{world().comm(), 0, "test group"});
+  JobResult rest = trainJob(o, meta::parseJobSpec(job, "--job"), JobGroup{world().comm(), 0, "test group"});
   EXPECT_TRUE(rest.finished);
   EXPECT_EQ(rest.epochs, 3);
   auto digests = world().gatherToRoot(std::to_string(rest.modelDigest));
@@ -139,7 +139,7 @@ TEST(DataParallel, BatchNormRanksStayIdenticalAndResumeContinuesTheGroup) {
   for (const auto& [name, t] : w)
     if (name.find("running_var") != std::string::npos) moved = moved || !torch::allclose(t, torch::ones_like(t));
   EXPECT_TRUE(moved);
-  EXPECT_EQ(parseMetricsCsv(readTextFile(work / "models/efficientnet_b0-f1/metrics.csv"), "m").size(), 3u);
+  EXPECT_EQ(meta::readMetricsCsv(work / "models/efficientnet_b0-f1/metrics.csv").size(), 3u);
 }
 
 }  // namespace chorus::train

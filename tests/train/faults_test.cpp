@@ -112,8 +112,8 @@ TEST(TrainFaults, StopSignalCheckpointsAndResumeEndsWithTheUninterruptedWeights)
   const auto a = lastWeights(straight), b = lastWeights(stopped);
   ASSERT_EQ(a.size(), b.size());
   for (const auto& [name, t] : a) EXPECT_TRUE(torch::equal(t, b.at(name))) << name << " differs after stop + resume";
-  auto ma = parseMetricsCsv(readTextFile(straight / "models/convnext_atto-f0/metrics.csv"), "straight");
-  auto mb = parseMetricsCsv(readTextFile(stopped / "models/convnext_atto-f0/metrics.csv"), "stopped");
+  auto ma = meta::readMetricsCsv(straight / "models/convnext_atto-f0/metrics.csv");
+  auto mb = meta::readMetricsCsv(stopped / "models/convnext_atto-f0/metrics.csv");
   ASSERT_EQ(ma.size(), 3u);
   ASSERT_EQ(mb.size(), 3u);
   for (size_t e = 0; e < 3; ++e) {

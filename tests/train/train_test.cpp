@@ -72,18 +72,18 @@ model::NamedTensors bestOrLast(const fs::path& jobDir, const char* pointer) {
 TEST(Train, ResumeGivesTheSameWeightsAsOneRun) {
   const fs::path dir = testing::scratchDir();
   const fs::path straight = workCopy(dir / "straight"), split = workCopy(dir / "split");
-  auto a = trainJob(tinyOptions(straight, 4), parseJob("convnext_atto/0"));
+  auto a = trainJob(tinyOptions(straight, 4), meta::parseJobSpec("convnext_atto/0", "--job"));
   EXPECT_TRUE(a.finished);
   EXPECT_EQ(a.epochs, 4);
 
   TrainOptions first = tinyOptions(split, 4);
   first.stopAfter = 2;
-  auto b = trainJob(first, parseJob("convnext_atto/0"));
+  auto b = trainJob(first, meta::parseJobSpec("convnext_atto/0", "--job"));
   EXPECT_FALSE(b.finished);
   EXPECT_EQ(b.epochs, 2);
   TrainOptions second = tinyOptions(split, 4);
   second.resume = true;
-  auto c = trainJob(second, parseJob("convnext_atto/0"));
+  auto c = trainJob(second, meta::parseJobSpec("convnext_atto/0", "--job"));
   EXPECT_TRUE(c.finished);
   EXPECT_EQ(c.epochs, 4);
 
@@ -95,8 +95,8 @@ TEST(Train, ResumeGivesTheSameWeightsAsOneRun) {
     EXPECT_TRUE(torch::equal(tensor, wc.at(name))) << name << " differs after resume";
   }
   // The recorded losses agree too (wall times aside).
-  auto ma = parseMetricsCsv(readTextFile(straight / "models/convnext_atto-f0/metrics.csv"), "a");
-  auto mc = parseMetricsCsv(readTextFile(split / "models/convnext_atto-f0/metrics.csv"), "c");
+  auto ma = meta::readMetricsCsv(straight / "models/convnext_atto-f0/metrics.csv");
+  auto mc = meta::readMetricsCsv(split / "models/convnext_atto-f0/metrics.csv");
   ASSERT_EQ(ma.size(), 4u);
   ASSERT_EQ(mc.size(), 4u);
   for (size_t i = 0; i < 4; ++i) {
@@ -121,7 +121,7 @@ TEST(Train, LossFallsAndOutputsHoldWhatTheySay) {
   ASSERT_EQ(results.size(), 1u);
   const fs::path jobDir = work / "models" / "convnext_atto-f1";
 
-  auto metrics = parseMetricsCsv(readTextFile(jobDir / "metrics.csv"), "metrics.csv");
+  auto metrics = meta::readMetricsCsv(jobDir / "metrics.csv");
   ASSERT_EQ(metrics.size(), 6u);
   const double lastTwo = (metrics[4].trainLoss + metrics[5].trainLoss) / 2;
   EXPECT_LT(lastTwo, 0.8 * metrics.front().trainLoss) << "training loss did not fall";
@@ -177,7 +177,7 @@ TEST(Train, ResumeRefusesAStoreWithOtherFeatureParameters) {
   TrainOptions o = tinyOptions(work, 3);
   o.stopAfter = 1;
   o.maxStepsPerEpoch = 1;
-  trainJob(o, parseJob("convnext_atto/0"));
+  trainJob(o, meta::parseJobSpec("convnext_atto/0", "--job"));
   const fs::path last = *checkpointDir(work / "models" / "convnext_atto-f0", "last");
   json state = json::parse(readTextFile(last / "state.json"));
   EXPECT_EQ(state.at("features").at("hop"), "512");
@@ -185,7 +185,7 @@ TEST(Train, ResumeRefusesAStoreWithOtherFeatureParameters) {
   writeFileAtomic(last / "state.json", state.dump());
   o.resume = true;
   try {
-    trainJob(o, parseJob("convnext_atto/0"));
+    trainJob(o, meta::parseJobSpec("convnext_atto/0", "--job"));
     FAIL() << "resume accepted features the checkpoint was not trained on";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("hop = 256"), std::string::npos) << e.what();
@@ -198,7 +198,7 @@ TEST(Train, CommandLineReadsTheTrainSectionAndMapsBadOptionsToUsage) {
   const std::string base = quickTrainCommand(dir, work, "no-augment = true\n");
   auto ok = testing::run(base + " --job efficientnet_b0/1");
   ASSERT_EQ(ok.code, 0) << ok.output;
-  auto metrics = parseMetricsCsv(readTextFile(work / "models/efficientnet_b0-f1/metrics.csv"), "metrics.csv");
+  auto metrics = meta::readMetricsCsv(work / "models/efficientnet_b0-f1/metrics.csv");
   ASSERT_EQ(metrics.size(), 1u);  // epochs = 1 from the config
   EXPECT_EQ(metrics[0].step, 1);  // max-steps-per-epoch = 1
   EXPECT_EQ(json::parse(readState(*checkpointDir(work / "models/efficientnet_b0-f1", "last")).config).at("augment"), false);
@@ -215,11 +215,11 @@ TEST(Train, ResumeRefusesAChangedAugmentationAndNamesIt) {
   TrainOptions o = tinyOptions(work, 3);
   o.stopAfter = 1;
   o.maxStepsPerEpoch = 1;
-  trainJob(o, parseJob("convnext_atto/0"));
+  trainJob(o, meta::parseJobSpec("convnext_atto/0", "--job"));
   o.resume = true;
   o.augmentations.gain.on = false;  // the one change
   try {
-    trainJob(o, parseJob("convnext_atto/0"));
+    trainJob(o, meta::parseJobSpec("convnext_atto/0", "--job"));
     FAIL() << "resume accepted a run with the gain augmentation switched off";
   } catch (const UsageError& e) {
     const std::string what = e.what();
@@ -229,11 +229,11 @@ TEST(Train, ResumeRefusesAChangedAugmentationAndNamesIt) {
   // The master switch resolves into every augmentation, so turning it off is refused as well.
   o.augmentations = dataset::AugmentOptions();
   o.augment = false;
-  EXPECT_THROW(trainJob(o, parseJob("convnext_atto/0")), UsageError);
+  EXPECT_THROW(trainJob(o, meta::parseJobSpec("convnext_atto/0", "--job")), UsageError);
   // With the same options the job continues (stopAfter is not part of the config).
   o.augment = true;
   o.stopAfter = 0;
-  EXPECT_EQ(trainJob(o, parseJob("convnext_atto/0")).epochs, 3);
+  EXPECT_EQ(trainJob(o, meta::parseJobSpec("convnext_atto/0", "--job")).epochs, 3);
 }
 
 TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
@@ -242,14 +242,14 @@ TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
   o.crop.mode = dataset::CropMode::Random;
   o.rareRepeats = 3;
   o.layerDecay = 0.75;
-  json on = json::parse(describeConfig(o, parseJob("convnext_atto/2"), 10));
+  json on = json::parse(describeConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
   EXPECT_EQ(on.at("augmentations").at("freq_mask").at("p"), 0.25);
   EXPECT_EQ(on.at("augmentations").at("roll").at("on"), true);
   EXPECT_EQ(on.at("crop").at("mode"), "random");
   EXPECT_EQ(on.at("rare_repeats"), 3);
   EXPECT_EQ(on.at("layer_decay"), 0.75);
   o.augment = false;
-  json off = json::parse(describeConfig(o, parseJob("convnext_atto/2"), 10));
+  json off = json::parse(describeConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
   for (const char* a : {"roll", "coloured_noise", "background", "gain", "freq_mask", "time_mask"})
     EXPECT_EQ(off.at("augmentations").at(a).at("on"), false) << a;
   // Bad values are usage errors naming the option.
