@@ -23,6 +23,7 @@
 #include "store/feature_store.hpp"
 #include "train/checkpoint_dir.hpp"
 #include "train/data_parallel.hpp"
+#include "train/distil.hpp"
 #include "train/schedule.hpp"
 #include "train/stop_signal.hpp"
 #include "train/train.hpp"
@@ -184,6 +185,11 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
   torch::optim::AdamW optimizer(model::adamwParamGroups(groups, torch::optim::AdamWOptions(o.lr)));
   std::vector<torch::Tensor> params;
   for (const auto& g : groups) params.insert(params.end(), g.params.begin(), g.params.end());
+  const auto distil = makeDistiller(o, data, net, device);  // --distil: the teacher's term (null: off)
+  if (distil) distil->join(optimizer, params);
+  const auto saveDistil = [&](const fs::path& checkpoint) {
+    if (distil) distil->save(checkpoint);
+  };
 
   const int64_t examples = int64_t(data.plan(1).share(o.rank, o.world, true).size());
   int64_t stepsPerEpoch = (examples + o.batchSize - 1) / o.batchSize;
@@ -204,6 +210,7 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
       requireSameFeatures(saved, last->string(), storeFeatures, data.source().clips->path().string());
       requireSameConfig(saved.config, state.config, last->string());
       loadCheckpoint(*last, *net, optimizer);
+      if (distil) distil->load(*last);
       state = saved;
       if (state.partial) {
         resumeStep = state.step - int64_t(state.epoch) * stepsPerEpoch, resumeLoss = state.partialLoss;
@@ -213,6 +220,7 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
     }
   }
   dp.broadcastFromRoot(*net);  // one model on every rank (seeded alike already; on CUDA also bit-equal)
+  if (distil) distil->broadcastFromRoot(dp);
 
   JobResult result;
   result.job = job, result.dir = dir, result.issues = data.split().issues.size();
@@ -232,18 +240,21 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
       const size_t first = size_t(s) * size_t(o.batchSize);
       const int64_t b = int64_t(std::min(order.size() - first, size_t(o.batchSize)));
       torch::Tensor mel = torch::empty({b, 1, F, T}), target = torch::empty({b, K});
-      data.batch({order.begin() + long(first), order.begin() + long(first) + b}, dataset::Mode::Train, epoch,
-                 mel.data_ptr<float>(), target.data_ptr<float>());
+      const std::vector<dataset::Slot> slots(order.begin() + long(first), order.begin() + long(first) + b);
+      data.batch(slots, dataset::Mode::Train, epoch, mel.data_ptr<float>(), target.data_ptr<float>());
       lr = schedule.at(state.step);
       for (size_t g = 0; g < groups.size(); ++g)
         static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups[g].lrScale);
+      if (distil) distil->setLr(optimizer, lr);
       optimizer.zero_grad();
-      torch::Tensor logits;
+      torch::Tensor logits, features;  // features: only where the distillation's cosine term needs them
       {
         Autocast autocast(cuda);
-        logits = net->forward(mel.to(device));
+        if (distil) std::tie(logits, features) = distil->forward(net, mel.to(device));
+        else logits = net->forward(mel.to(device));
       }
       torch::Tensor loss = model::multiLabelLoss(logits.to(torch::kFloat), target.to(device), o.loss);
+      if (distil) loss = distil->addTerm(loss, logits, features, slots, epoch);
       loss.backward();
       dp.averageGradients(params);
       if (o.gradClip > 0) torch::nn::utils::clip_grad_norm_(params, o.gradClip);
@@ -255,7 +266,7 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
         dp.averageBuffers(*net);  // running statistics update linearly: averaging now or later agrees
         TrainState partial = state;
         partial.partial = true, partial.partialLoss = groupMean(dp, lossSum);
-        if (dp.isRoot()) saveCheckpoint(dir, {"last"}, partial, *net, optimizer);
+        if (dp.isRoot()) saveCheckpoint(dir, {"last"}, partial, *net, optimizer, saveDistil);
         dp.requireSameModel(*net);  // also waits for the root's checkpoint
         throwStopped(job, state.step);
       }
@@ -269,6 +280,7 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
                        << double((stepsPerEpoch - firstStep) * o.batchSize * dp.size()) / stepSeconds << " samples/s"
                        << (dp.size() > 1 ? ", gradient all-reduce " + std::to_string(dp.gradientSeconds() - reduceSecondsBefore) + " s"
                                          : std::string());
+    if (distil) distil->endEpoch(dp, dir, epoch);
     dp.averageBuffers(*net);
     if (dp.size() > 1) dp.requireSameModel(*net);
     Evaluation ev = evaluate(net, data, o, device, dp);
@@ -302,7 +314,7 @@ JobResult trainJob(const TrainOptions& options, const Job& job, const JobGroup& 
     }
     state.finished = state.epoch >= o.epochs || (o.patience > 0 && state.sinceBest >= o.patience);
     if (dp.isRoot()) {
-      saveCheckpoint(dir, pointers, state, *net, optimizer);
+      saveCheckpoint(dir, pointers, state, *net, optimizer, saveDistil);
       writeFileAtomic(dir / "metrics.csv", metricsCsv(state.metrics));
     }
     if (dp.isRoot()) CHORUS_LOG(Info) << job.name() << " epoch " << epoch << "/" << o.epochs << ": train loss " << m.trainLoss
