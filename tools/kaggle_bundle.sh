@@ -13,9 +13,16 @@
 #                          libgomp/oneDNN companions, libcudart when linked, Open MPI, HDF5, libsndfile, soxr, FFTW...
 # OUT_DIR/work/models/<job>/{best,last}.json + the checkpoint folders they name
 # OUT_DIR/work/meta/species_list.csv
+# OUT_DIR/tools/           teacher_birdnet.py + teacher_store.py: the teacher step of the notebook
 # OUT_DIR/run.sh           sets LD_LIBRARY_PATH to lib/ and runs `chorus infer "$@"` with a writable work
 #                          folder ($CHORUS_WORK, default /tmp/chorus-work: Kaggle's inputs are read-only)
 #                          whose models/ and meta/ link to the bundle's
+#
+# A teacher in the notebook (README "Teachers"), two steps: first the teacher writes a teacher store
+# over the test soundscapes (Perch in the notebook's own Python, or tools/teacher_birdnet.py --set
+# test_soundscapes --out /kaggle/working/teacher_test.h5), then
+#   run.sh --config kaggle.toml --data ... --out ... --teacher /kaggle/working/teacher_test.h5 --teacher-weight 0.3
+# (run.sh passes every argument to chorus infer: the teacher joins the reducer as one more member).
 #
 # MPI: without mpirun, `chorus infer` never calls MPI_Init (infer/run_infer.cpp), so Open MPI's
 # singleton start-up, which forks an `orted` helper found through PATH and needs its plugins, is not
@@ -41,6 +48,8 @@ rm -rf "$OUT"
 mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/work/models" "$OUT/work/meta"
 cp -L "$BIN" "$OUT/bin/chorus"
 cp "$SPECIES" "$OUT/work/meta/"
+mkdir -p "$OUT/tools"
+cp "$ROOT/tools/teacher_birdnet.py" "$ROOT/tools/teacher_store.py" "$OUT/tools/"
 
 # Libraries: ldd lists the whole closure; copy each resolved file under its soname.
 missing=0
@@ -72,7 +81,8 @@ done
 
 cat > "$OUT/run.sh" <<'RUN'
 #!/usr/bin/env bash
-# Kaggle mode: chorus infer on this bundle's models; pass --data DIR --out submission.csv [...].
+# Kaggle mode: chorus infer on this bundle's models; pass --data DIR --out submission.csv [...]
+# (and --teacher STORE --teacher-weight w for a teacher store written by an earlier notebook cell).
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export LD_LIBRARY_PATH="$HERE/lib"
 WORK=${CHORUS_WORK:-/tmp/chorus-work}

@@ -42,30 +42,10 @@ TRAIN=(train --data "$DATA" --work "$WORK" --backbones "$BACKBONE" --folds $FOLD
 "${MPIRUN[@]}" "$CHORUS" "${TRAIN[@]}" --pseudo "$WORK/pseudo/r1" --pseudo-p "$PSEUDO_P"
 
 # Pooled out-of-fold soundscape predictions of each round against the expert labels.
-python3 - "$WORK" "$BACKBONE" "$FOLDS" <<'EOF'
-import csv, os, sys
-work, backbone, folds = sys.argv[1], sys.argv[2], sys.argv[3].split()
-classes = [r["primary_label"] for r in csv.DictReader(open(os.path.join(work, "meta", "species_list.csv")))]
-truth = {}
-for r in csv.DictReader(open(os.path.join(work, "meta", "soundscape_labels_with_folds.csv"))):
-    row_id = os.path.splitext(r["filename"])[0] + "_" + str(round(float(r["end_s"])))
-    truth.setdefault(row_id, set()).update(l for l in r["primary_label"].split(";") if l)
-for suffix, name in (("", "round 0 (no pseudo labels)"), ("-r1", "round 1 (noisy student)")):
-    rows = {}
-    for f in folds:
-        for r in csv.DictReader(open(os.path.join(work, "models", f"{backbone}-f{f}{suffix}", "oof.csv"))):
-            if r["kind"] == "soundscape":
-                rows[r["row_id"]] = [r[c] for c in classes]
-    out = os.path.join(work, f"oof_soundscapes{suffix or '-r0'}")
-    with open(out + ".solution.csv", "w", newline="") as s, open(out + ".submission.csv", "w", newline="") as p:
-        ws, wp = csv.writer(s), csv.writer(p)
-        ws.writerow(["row_id"] + classes)
-        wp.writerow(["row_id"] + classes)
-        for row_id in sorted(rows):
-            ws.writerow([row_id] + [int(c in truth[row_id]) for c in classes])
-            wp.writerow([row_id] + rows[row_id])
-    print(f"{name}: {len(rows)} out-of-fold soundscape windows -> {out}.*.csv")
-EOF
+for suffix in "" -r1; do
+  jobs=(); for f in $FOLDS; do jobs+=("$BACKBONE-f$f$suffix"); done
+  python3 "$ROOT/tools/pooled_oof.py" "$WORK" "$WORK/oof_soundscapes${suffix:--r0}" "${jobs[@]}"
+done
 echo "job  best-epoch soundscape AUC: round 0 -> round 1"
 for f in $FOLDS; do
   best() { python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(max(float(x['soundscape_auc']) for x in r))" "$1"; }

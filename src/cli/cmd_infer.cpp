@@ -17,7 +17,10 @@ Command addInfer(CLI::App& parent) {
       "per-class rank averaging (rank / rows, in (0, 1]) or mean logits/probabilities. Under mpirun the\n"
       "soundscapes are shared by cost and rank 0 reduces; without it, one process with threads and a time\n"
       "budget. Writes WORK/infer/report.json (failed soundscapes, rows without audio, what the budget\n"
-      "dropped) and WORK/infer/predictions.h5 (per-model logits). Exit code 4 when soundscapes failed.");
+      "dropped) and WORK/infer/predictions.h5 (per-model logits). Exit code 4 when soundscapes failed.\n"
+      "With --teacher STORE (a teacher store over the same soundscapes, README \"Teachers\"), the teacher\n"
+      "joins the reducer as one more member: (1 - w) * models + w * teacher on each class it has, on the\n"
+      "reducer's scale (ranks by default); classes it lacks keep the models' values.");
   app->add_option("--data", o->data, "Dataset root in the Kaggle layout (test_soundscapes/, sample_submission.csv)")->required();
   app->add_option("--work", o->work, "Work folder: models/ and meta/species_list.csv read, infer/ written")->required();
   app->add_option("--out", o->out, "The submission CSV to write")->required();
@@ -50,6 +53,14 @@ Command addInfer(CLI::App& parent) {
   app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
   app->add_option("--sample-submission", o->sampleSubmission, "Default: DATA/sample_submission.csv");
   app->add_option("--species", o->species, "The models' classes; default: WORK/meta/species_list.csv");
+  app->add_option("--teacher", o->teacher,
+                  "Teacher store (HDF5, README \"Teachers\") over the --set soundscapes, e.g. written by Perch or "
+                  "tools/teacher_birdnet.py in the same notebook before chorus: one more member of the reducer")
+      ->check(CLI::ExistingFile);
+  app->add_option("--teacher-weight", o->teacherWeight,
+                  "The teacher's share w of every class it has: (1 - w) * models + w * teacher (0.2-0.4 is what the "
+                  "2026 winners gave Perch)")
+      ->capture_default_str();
   return {app, [o] { return static_cast<int>(infer::runInfer(*o).exitCode); }};
 }
 

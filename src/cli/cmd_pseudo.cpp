@@ -20,7 +20,10 @@ Command addPseudo(CLI::App& parent) {
       "exceeds --threshold are kept as soft labels, values below --floor zeroed, in\n"
       "WORK/pseudo/rN/pseudo_labels_soft.csv (row_id,filename,start_s,end_s,<classes>) and .h5, with\n"
       "report.json (kept/dropped counts, per class, models per fold). Train on them with\n"
-      "chorus train --pseudo WORK/pseudo/rN. Exit code 4 when soundscapes failed.");
+      "chorus train --pseudo WORK/pseudo/rN. Exit code 4 when soundscapes failed.\n"
+      "With --teacher STORE (a teacher store over train_soundscapes, README \"Teachers\"): the labels come\n"
+      "from the teacher alone (--teacher-weight 1, the default; no models needed), or on each class the\n"
+      "teacher has, w * teacher + (1 - w) * ensemble (probabilities); report.json names the teacher.");
   app->add_option("--data", o->data, "Dataset root in the Kaggle layout (train_soundscapes/)")->required();
   app->add_option("--work", o->work, "Work folder: models/, meta/, features/ read; pseudo/rN/ written")->required();
   app->add_option("--round", o->round,
@@ -37,6 +40,14 @@ Command addPseudo(CLI::App& parent) {
   app->add_option("--batch", o->batchWindows, "Windows x variants per forward call")->capture_default_str();
   app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
   app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
+  app->add_option("--teacher", o->teacher,
+                  "Teacher store (HDF5, README \"Teachers\") over train_soundscapes: pseudo-labels from a pretrained "
+                  "model (BirdNET, Perch, a bigger chorus ensemble); its rows of other audio are ignored")
+      ->check(CLI::ExistingFile);
+  app->add_option("--teacher-weight", o->teacherWeight,
+                  "The teacher's share w of each class it has: w * teacher + (1 - w) * ensemble (probabilities); 1: "
+                  "the teacher alone (classes it lacks 0, listed in report.json), no models loaded")
+      ->capture_default_str();
   return {app, [o, reduce] {
             o->select.reduce = infer::parseReduce(*reduce);
             const auto s = pseudo::runPseudo(*o);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/teachers.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
@@ -69,7 +70,7 @@ nlohmann::ordered_json versions() {
 
 }  // namespace
 
-Command addRun(CLI::App& parent) {
+Command addRun(CLI::App& parent, std::shared_ptr<const TeacherArgs> teachers) {
   auto o = std::make_shared<RunArgs>();
   CLI::App* app = parent.add_subcommand(
       "run",
@@ -90,7 +91,7 @@ Command addRun(CLI::App& parent) {
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
   app->add_flag("--report,!--no-report", o->report, "Write WORK/report.html")->capture_default_str();
-  return {app, [o, &parent] {
+  return {app, [o, &parent, teachers] {
             dist::MpiContext mpi;  // owns MPI for the whole run; each stage finds it initialised
             RunArgs a = *o;
             const bool synthetic = a.data.empty();
@@ -133,15 +134,23 @@ Command addRun(CLI::App& parent) {
             add("prep", {"prep", "--data", data, "--work", work}, false);
             add("features", {"features", "--data", data, "--work", work}, true);
             // Collective: ranks split into groups that take the (backbone, fold) jobs in turn.
-            add("train", {"train", "--data", data, "--work", work}, true);
+            // [teachers]: each store becomes its stage's own option (teachers.hpp).
+            auto with = [](std::vector<std::string> args, const std::vector<std::string>& more) {
+              args.insert(args.end(), more.begin(), more.end());
+              return args;
+            };
+            const auto trainArgs = teachers->trainArgs();
+            add("train", with({"train", "--data", data, "--work", work}, trainArgs), true);
             // Noisy student: round r's pseudo-labels come from round r-1's models, then every job is
             // retrained with them into models/<backbone>-f<k>-r<r>/.
             for (int r = 1; r <= a.pseudoRounds; ++r) {
               const std::string round = std::to_string(r), dir = (a.work / "pseudo" / ("r" + round)).string();
-              add("pseudo-r" + round, {"pseudo", "--data", data, "--work", work, "--round", round}, true);
-              add("train-r" + round, {"train", "--data", data, "--work", work}, true, {"--pseudo", dir});
+              add("pseudo-r" + round, with({"pseudo", "--data", data, "--work", work, "--round", round}, teachers->pseudoArgs()),
+                  true);
+              add("train-r" + round, with({"train", "--data", data, "--work", work}, trainArgs), true, {"--pseudo", dir});
             }
-            add("infer", {"infer", "--data", data, "--work", work, "--out", a.submission.string()}, true);
+            add("infer", with({"infer", "--data", data, "--work", work, "--out", a.submission.string()}, teachers->inferArgs()),
+                true);
 
             pipeline::PipelineOptions p;
             p.work = a.work;

@@ -75,6 +75,22 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--pseudo-noise", o->pseudo.noiseScale,
                   "Pseudo examples' augmentation probabilities = the labelled ones' x this (capped at 1)")
       ->capture_default_str();
+  // Distillation from a teacher store (README "Teachers"; train/distil.hpp).
+  app->add_option("--distil", o->distil,
+                  "Teacher store (HDF5): a distillation term on the training windows it covers, joined by audio "
+                  "file and time: train_soundscapes windows (labelled and --pseudo ones) and/or train_audio clips "
+                  "(the teacher window containing the crop's centre); tempered binary KL on the classes it has, plus "
+                  "a cosine term through a projection head where it has embeddings")
+      ->check(CLI::ExistingFile);
+  app->add_option("--distil-weight", o->distillation.weight,
+                  "w: loss = supervised + w * (soft + e * cosine)")
+      ->capture_default_str();
+  app->add_option("--distil-temperature", o->distillation.temperature,
+                  "T of the soft targets, sigmoid(logit / T), the term scaled by T^2")
+      ->capture_default_str();
+  app->add_option("--distil-embedding-weight", o->distillation.embeddingWeight,
+                  "e: the cosine term's share, where the store has embeddings")
+      ->capture_default_str();
   app->add_option("--seed", o->seed)->capture_default_str();
   app->add_option("--threads", o->threads, "Torch CPU threads (fixed: CPU results depend on it)")->capture_default_str();
   app->add_option("--device", o->device)->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();

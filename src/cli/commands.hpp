@@ -21,7 +21,8 @@ Command addFeatures(CLI::App& parent);
 Command addTrain(CLI::App& parent);
 Command addPseudo(CLI::App& parent);
 Command addInfer(CLI::App& parent);
-Command addRun(CLI::App& parent);
+struct TeacherArgs;  // teachers.hpp: the [teachers] section chorus run reads
+Command addRun(CLI::App& parent, std::shared_ptr<const TeacherArgs> teachers);
 Command addReport(CLI::App& parent);
 
 // The top-level app with every subcommand (main.cpp); `level` and `version` are bound to

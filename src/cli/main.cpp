@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/teachers.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "model/build_info.hpp"
@@ -62,6 +63,7 @@ std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& l
   app.add_flag("--version", version, "Print the git revision, the torch version and CUDA/NCCL support");
   app.add_option("--log-level", level, "Console log level")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
 
+  auto teachers = std::make_shared<chorus::cli::TeacherArgs>();  // [teachers], read by chorus run
   commands = {
       chorus::cli::addSynth(app),
       chorus::cli::addPrep(app),
@@ -70,7 +72,8 @@ std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& l
       chorus::cli::addTrain(app),
       chorus::cli::addPseudo(app),
       chorus::cli::addInfer(app),
-      chorus::cli::addRun(app),
+      chorus::cli::addRun(app, teachers),
+      chorus::cli::addTeachers(app, teachers),
       chorus::cli::addReport(app),
   };
 

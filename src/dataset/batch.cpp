@@ -56,17 +56,17 @@ BatchSource BatchSource::forStores(const store::FeatureStore& clips, const store
   return s;
 }
 
+int64_t exampleStartFrame(const BatchSource& s, const Example& e, const Slot& slot, Mode mode, int64_t epoch) {
+  if (e.source == Source::Clip) return clipStart(s, e, slot, mode, epoch);
+  if (!s.soundscapes) throw Error("soundscape example " + e.id + " but no soundscape store");
+  const int64_t itemFrames = s.soundscapes->items().at(e.item).frameCount;
+  // The labelled window itself; one at the end of a recording shorter than its grid is moved in.
+  return itemFrames >= s.frames ? std::clamp<int64_t>(e.frameStart, 0, itemFrames - s.frames) : 0;
+}
+
 Window exampleWindow(const BatchSource& s, const Example& e, const Slot& slot, Mode mode, int64_t epoch) {
-  Window w;
-  if (e.source == Source::Clip) {
-    w = readWindow(*s.clips, e.item, clipStart(s, e, slot, mode, epoch), s.frames);
-  } else {
-    if (!s.soundscapes) throw Error("soundscape example " + e.id + " but no soundscape store");
-    const int64_t itemFrames = s.soundscapes->items().at(e.item).frameCount;
-    // The labelled window itself; one at the end of a recording shorter than its grid is moved in.
-    const int64_t start = itemFrames >= s.frames ? std::clamp<int64_t>(e.frameStart, 0, itemFrames - s.frames) : 0;
-    w = readWindow(*s.soundscapes, e.item, start, s.frames);
-  }
+  const int64_t start = exampleStartFrame(s, e, slot, mode, epoch);  // checks the soundscape store is there
+  Window w = readWindow(e.source == Source::Clip ? *s.clips : *s.soundscapes, e.item, start, s.frames);
   if (mode == Mode::Train) {
     AugmentContext context;
     context.filterbank = &s.filterbank;

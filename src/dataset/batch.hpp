@@ -39,6 +39,12 @@ struct BatchSource {
                                const BackgroundPool* background, size_t speciesCount);
 };
 
+// The first frame of the example's window in its store item: a clip's crop (random in training,
+// keyed by (seed, epoch, slot), so asking again gives the same start), a soundscape window's own
+// frames (moved in at the end of a recording shorter than its grid). What the trainer joins a
+// teacher's window to (train/distil.hpp).
+int64_t exampleStartFrame(const BatchSource& source, const Example& example, const Slot& slot, Mode mode, int64_t epoch);
+
 // The example's window in dB, before normalisation: cropped (and augmented when training).
 Window exampleWindow(const BatchSource& source, const Example& example, const Slot& slot, Mode mode, int64_t epoch);
 

@@ -1,5 +1,5 @@
-// chorus infer (NB4): the ensemble over the test soundscapes -> submission.csv aligned to
-// sample_submission.csv. Under mpirun every rank predicts a cost-balanced share of the soundscapes
+// chorus infer (NB4): the ensemble over the test soundscapes (and optionally a teacher store, one
+// more member of the reducer) -> submission.csv aligned to sample_submission.csv. Under mpirun every rank predicts a cost-balanced share of the soundscapes
 // (predict.hpp) and writes its logits to WORK/infer/parts/; rank 0 (the reducer) joins them,
 // reduces (reducer.hpp), aligns the rows and writes the submission and WORK/infer/report.json.
 // Without a launcher it is the Kaggle mode: one process, threads, the time budget, and no MPI_Init at
@@ -33,6 +33,11 @@ struct InferOptions {
   long maxFailures = 0;                     // failed soundscapes tolerated before exit code 4
   std::filesystem::path sampleSubmission;   // empty: DATA/sample_submission.csv
   std::filesystem::path species;            // empty: WORK/meta/species_list.csv
+  // A teacher store over the set's soundscapes (store/teacher_store.hpp): one more reducer member
+  // with share teacherWeight of every class it has (reduceWithTeacher); classes it lacks, and windows
+  // it did not score, keep the models' values. Empty: the models alone.
+  std::filesystem::path teacher;
+  double teacherWeight = 0.3;
 
   void validate() const;                    // UsageError naming the first bad value
 };

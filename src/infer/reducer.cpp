@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "store/teacher_store.hpp"
 
 namespace chorus::infer {
 
@@ -112,8 +113,7 @@ std::vector<double> reduceWithTeacher(const std::vector<float>& logits, size_t M
                                       const std::vector<double>& teacher, double teacherWeight) {
   if (teacher.size() != N * K)
     throw Error("reduce: " + std::to_string(teacher.size()) + " teacher values, expected rows x classes");
-  if (!(teacherWeight >= 0 && teacherWeight <= 1))
-    throw UsageError("--teacher-weight must be in [0, 1] (the teacher's share of each class it has)");
+  store::requireTeacherWeight(teacherWeight, "reduce");
   auto out = weightedModels(logits, M, N, K, weights, how);
   for (size_t k = 0; k < K && teacherWeight > 0; ++k) {
     const auto member = teacherMember(teacher, N, K, k, how);

@@ -2,6 +2,7 @@
 // rank 0 into the aligned submission, and WORK/infer/report.json.
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
@@ -13,8 +14,10 @@
 #include "infer/predict.hpp"
 #include "infer/reducer.hpp"
 #include "infer/submission.hpp"
+#include "infer/teacher_member.hpp"
 #include "meta/job_name.hpp"
 #include "store/feature_store.hpp"
+#include "store/teacher_store.hpp"
 
 namespace chorus::infer {
 namespace fs = std::filesystem;
@@ -30,6 +33,8 @@ void InferOptions::validate() const {
     throw UsageError("infer: --weights needs one weight per --models entry");
   if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
   if (batchWindows < 1) throw UsageError("infer: --batch must be at least 1");
+  store::requireTeacherWeight(teacherWeight, "infer");
+  if (!teacher.empty() && !fs::is_regular_file(teacher)) throw UsageError("infer: --teacher " + teacher.string() + ": no such file");
 }
 
 namespace {
@@ -65,6 +70,38 @@ std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& sto
   const store::FeatureStore store(storePath);
   for (const auto& item : store.items()) out.push_back({item.id, {}, item.duration});
   return out;
+}
+
+// The teacher as a member: what it covered of these predictions, for the report.
+json teacherJson(const InferOptions& o, const store::TeacherStore& t, const TeacherColumns& c, const Predictions& p) {
+  json uncovered = json::array();
+  for (size_t k = 0; k < p.classes.size(); ++k)
+    if (!c.covered[k]) uncovered.push_back(p.classes[k]);
+  json missing = json::array();
+  for (size_t i = 0; i < c.rowsMissing.size() && i < 10; ++i) missing.push_back(c.rowsMissing[i]);
+  return {{"store", o.teacher.string()},
+          {"name", t.name},
+          {"version", t.version},
+          {"class_mapping", t.mapping},
+          {"weight", o.teacherWeight},
+          {"classes_covered", p.classes.size() - uncovered.size()},
+          {"classes_uncovered", uncovered},
+          {"windows_with_teacher", c.rowsFound},
+          {"windows_without_teacher", c.rowsMissing.size()},
+          {"windows_without_teacher_examples", missing}};
+}
+
+// The reduced values: the models alone, or with the teacher as one more member (report: its part).
+std::vector<double> reduced(const InferOptions& o, const Predictions& p, const store::TeacherStore* teacher, json& report) {
+  const Reduce how = parseReduce(o.reduce);
+  if (!teacher) return reduce(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how);
+  const TeacherColumns columns = teacherColumns(*teacher, p);
+  report = teacherJson(o, *teacher, columns, p);
+  CHORUS_LOG(Info) << "infer: the teacher " << teacher->name << " joins the reducer with weight " << o.teacherWeight
+                   << " on " << report["classes_covered"] << " classes, " << columns.rowsFound << " of " << p.rows()
+                   << " windows";
+  return reduceWithTeacher(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how, columns.values,
+                           o.teacherWeight);
 }
 
 json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCounts& c, int ranks) {
@@ -114,6 +151,9 @@ InferSummary runInfer(const InferOptions& o) {
   eo.foldBatchNorm = o.foldBatchNorm;
   eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
   const Ensemble ensemble = Ensemble::load(dirs, eo);
+  // Read on every rank before the predictions, so a bad store fails in seconds and nowhere waits.
+  std::optional<store::TeacherStore> teacher;
+  if (!o.teacher.empty()) teacher = store::readTeacherStore(o.teacher);
 
   PredictOptions po;
   po.data = o.data;
@@ -135,10 +175,13 @@ InferSummary runInfer(const InferOptions& o) {
     std::string failure;
     try {
       writePredictions(inferDir / "predictions.h5", p);
-      const auto values = reduce(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, parseReduce(o.reduce));
+      json teacherReport;  // null: no teacher
+      const auto values = reduced(o, p, teacher ? &*teacher : nullptr, teacherReport);
       const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
       const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
-      writeFileAtomic(inferDir / "report.json", reportJson(o, p, counts, ranks).dump(1) + "\n");
+      json report = reportJson(o, p, counts, ranks);
+      report["teacher"] = teacherReport;
+      writeFileAtomic(inferDir / "report.json", report.dump(1) + "\n");
       summary.rows = counts.rows, summary.missingRows = counts.missingRows, summary.extraRows = counts.extraRows;
       summary.failed = p.failures.size();
       summary.exitCode = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;

@@ -8,7 +8,11 @@
 //            pseudo_labels_soft.csv (format: dataset/pseudo_labels.hpp), pseudo_labels_soft.h5 (the
 //            same rows: row_id, filename, start_s, end_s, class, labels N x K), predictions.h5 (every
 //            model's logits, for inspection), report.json (counts kept and dropped, per class,
-//            models per fold, failures)
+//            models per fold, failures; with a teacher: its name, version, weight, classes covered)
+//   teacher  --teacher STORE (store/teacher_store.hpp, over train_soundscapes): the labels from the
+//            teacher alone (--teacher-weight 1, the default: no models needed, none loaded), or blended
+//            per class with the ensemble, w * teacher + (1 - w) * ensemble on the classes the teacher
+//            has (teacher_labels.hpp). The store's rows of other audio are ignored (counted).
 // No torch in this header: cli includes it.
 #pragma once
 #include <filesystem>
@@ -29,14 +33,18 @@ struct PseudoStageOptions {
   int batchWindows = 48;
   std::string device = "cpu";       // cpu | cuda | auto
   long maxFailures = 0;             // soundscapes that may fail before exit code 4
+  std::filesystem::path teacher;    // a teacher store; empty: the ensemble alone
+  double teacherWeight = 1.0;       // the teacher's share of each class it has; 1: the teacher alone
 
+  bool teacherAlone() const { return !teacher.empty() && teacherWeight == 1.0; }
   void validate() const;            // UsageError naming the first bad value
 };
 
 struct PseudoSummary {
   std::filesystem::path dir;        // WORK/pseudo/r<n>
   size_t soundscapes = 0, windows = 0, kept = 0, belowThreshold = 0, noOutOfFoldModel = 0, failed = 0;
-  std::vector<std::string> models;
+  std::vector<std::string> models;  // empty: the teacher alone labelled
+  std::string teacher;              // the teacher's name ("" none)
   ExitCode exitCode = ExitCode::Ok;
 };
 

@@ -1,6 +1,9 @@
-// The pseudo stage: the teacher models and the train_soundscapes windows found, predictions sharded
-// over the ranks (infer's predictSharded), then on rank 0 the out-of-fold selection and the outputs.
+// The pseudo stage: the models of round n-1 (and/or a teacher store) and the train_soundscapes
+// windows found, predictions sharded over the ranks (infer's predictSharded), then on rank 0 the
+// out-of-fold selection (or the teacher's labels) and the outputs.
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -9,6 +12,7 @@
 #include "dist/mpi_context.hpp"
 #include "meta/job_name.hpp"
 #include "pseudo/pseudo.hpp"
+#include "pseudo/teacher_labels.hpp"
 #include "store/feature_store.hpp"
 
 namespace chorus::pseudo {
@@ -23,6 +27,9 @@ void PseudoStageOptions::validate() const {
   if (maxFailures < 0) throw UsageError("pseudo: --max-failures must not be negative");
   if (!tta.empty()) infer::validateTta(tta);
   select.validate();
+  TeacherLabelOptions{select, teacherWeight}.validate();
+  if (!teacher.empty() && !std::filesystem::is_regular_file(teacher))
+    throw UsageError("pseudo: --teacher " + teacher.string() + ": no such file");
 }
 
 std::vector<fs::path> teacherModels(const fs::path& work, int round) {
@@ -50,10 +57,70 @@ std::vector<infer::Soundscape> soundscapesOf(const fs::path& folder, const fs::p
   return out;
 }
 
-json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const Selection& s) {
+// The ensemble of round - 1 on every window, sharded over the ranks (collective).
+infer::Predictions predictWindows(const PseudoStageOptions& o, const std::vector<infer::Soundscape>& soundscapes,
+                                  const fs::path& storePath, dist::MpiContext& mpi, const fs::path& dir) {
+  infer::EnsembleOptions eo;
+  eo.threads = o.threads;
+  eo.device = o.device;
+  eo.species = o.work / "meta" / "species_list.csv";
+  const infer::Ensemble ensemble = infer::Ensemble::load(teacherModels(o.work, o.round), eo);
+  infer::PredictOptions po;
+  po.data = o.data;
+  if (fs::exists(storePath)) po.store = storePath;
+  po.tta = o.tta.empty() ? infer::defaultTta() : o.tta;
+  po.batchWindows = o.batchWindows;
+  if (mpi.isRoot())
+    CHORUS_LOG(Info) << "pseudo r" << o.round << ": " << soundscapes.size() << " soundscapes, " << ensemble.size()
+                     << " models of round " << o.round - 1 << ", " << po.tta.size() << " TTA variants, " << mpi.size()
+                     << " ranks" << (o.teacher.empty() ? "" : ", blended with the teacher " + o.teacher.string());
+  return infer::predictSharded(ensemble, soundscapes, po, mpi, dir / "parts");
+}
+
+// The teacher's rows of the soundscapes being labelled; rows of other audio are counted and dropped.
+struct TeacherInput {
+  store::TeacherStore store;
+  size_t otherRows = 0, soundscapesWithout = 0;
+};
+TeacherInput teacherOf(const PseudoStageOptions& o, const std::vector<infer::Soundscape>& soundscapes) {
+  TeacherInput t;
+  const store::TeacherStore all = store::readTeacherStore(o.teacher);
+  std::set<std::string> ids;
+  for (const auto& s : soundscapes) ids.insert(s.id);
+  t.store = store::rowsOfItems(all, ids);
+  t.otherRows = all.rows() - t.store.rows();
+  const std::set<std::string> scored(t.store.itemIds.begin(), t.store.itemIds.end());
+  t.soundscapesWithout = ids.size() - scored.size();
+  return t;
+}
+
+json teacherJson(const PseudoStageOptions& o, const TeacherInput& in, const TeacherSelection& t,
+                 const std::vector<std::string>& classes) {
+  json uncovered = json::array();
+  for (size_t k = 0; k < classes.size(); ++k)
+    if (!t.covered[k]) uncovered.push_back(classes[k]);
+  json missing = json::array();
+  for (size_t i = 0; i < t.rowsWithoutTeacher.size() && i < 10; ++i) missing.push_back(t.rowsWithoutTeacher[i]);
+  return {{"store", o.teacher.string()},
+          {"name", in.store.name},
+          {"version", in.store.version},
+          {"class_mapping", in.store.mapping},
+          {"weight", o.teacherWeight},
+          {"mode", o.teacherAlone() ? "teacher alone" : "blend of probabilities: w * teacher + (1 - w) * ensemble"},
+          {"classes_covered", classes.size() - uncovered.size()},
+          {"classes_uncovered", uncovered},
+          {"windows_with_teacher", t.teacherRows},
+          {"windows_without_teacher", t.rowsWithoutTeacher.size()},
+          {"windows_without_teacher_examples", missing},
+          {"soundscapes_without_teacher", in.soundscapesWithout},
+          {"rows_of_other_audio", in.otherRows}};
+}
+
+json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const std::vector<std::string>& classes,
+                const Selection& s, const json& teacher) {
   json perClass = json::object();
-  for (size_t k = 0; k < p.classes.size(); ++k)
-    if (s.nonzero[k] > 0) perClass[p.classes[k]] = {{"top", s.top[k]}, {"nonzero", s.nonzero[k]}};
+  for (size_t k = 0; k < classes.size(); ++k)
+    if (s.nonzero[k] > 0) perClass[classes[k]] = {{"top", s.top[k]}, {"nonzero", s.nonzero[k]}};
   json groups = json::array();
   for (const auto& [fold, models] : s.modelsByFold)
     groups.push_back({{"soundscapes", fold < 0 ? "unlabelled" : "labelled, fold " + std::to_string(fold)},
@@ -67,6 +134,7 @@ json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const 
           {"reduce", infer::toString(o.select.reduce)},
           {"tta", p.tta},
           {"models", p.models},
+          {"teacher", teacher},
           {"out_of_fold", groups},
           {"windows", s.windows},
           {"kept", s.kept.size()},
@@ -75,6 +143,31 @@ json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const 
           {"per_class", perClass},
           {"soundscapes_failed", failures},
           {"seconds", p.seconds}};
+}
+
+// Rank 0: the labels (ensemble, teacher alone or blend) and every output file.
+Selection writeLabels(const PseudoStageOptions& o, const infer::Predictions& p, const TeacherInput* teacher,
+                      const std::map<std::string, int>& folds, const fs::path& dir) {
+  std::vector<std::string> classes = p.classes;
+  Selection s;
+  json teacherReport;  // null without a teacher
+  if (!teacher) {
+    s = selectPseudoLabels(p, folds, o.select);
+  } else {
+    TeacherLabelOptions to;
+    to.select = o.select;
+    to.teacherWeight = o.teacherWeight;
+    if (o.teacherAlone()) classes = dataset::readSpecies(o.work / "meta" / "species_list.csv", {}).labels;
+    const TeacherSelection t = o.teacherAlone() ? teacherPseudoLabels(teacher->store, classes, to)
+                                                : blendedPseudoLabels(teacher->store, p, folds, to);
+    s = t.selection;
+    teacherReport = teacherJson(o, *teacher, t, classes);
+  }
+  if (!p.models.empty()) infer::writePredictions(dir / "predictions.h5", p);
+  writePseudoH5(dir / dataset::kPseudoH5Name, classes, s.kept, o.select, o.round);
+  writeFileAtomic(dir / dataset::kPseudoCsvName, dataset::pseudoCsvText(classes, s.kept));
+  writeFileAtomic(dir / "report.json", reportJson(o, p, classes, s, teacherReport).dump(1) + "\n");
+  return s;
 }
 
 }  // namespace
@@ -87,36 +180,24 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
   const fs::path dir = o.work / "pseudo" / ("r" + std::to_string(o.round));
   ensureDir(dir / "parts");
 
-  // Read before any model work, so a bad table fails in seconds, not after the predictions.
+  // Read before any model work, so a bad table or store fails in seconds, not after the predictions.
   const auto folds = labelledSoundscapeFolds(o.work / "meta" / "soundscape_labels_with_folds.csv");
-  infer::EnsembleOptions eo;
-  eo.threads = o.threads;
-  eo.device = o.device;
-  eo.species = o.work / "meta" / "species_list.csv";
-  const infer::Ensemble ensemble = infer::Ensemble::load(teacherModels(o.work, o.round), eo);
-
-  infer::PredictOptions po;
-  po.data = o.data;
   const fs::path storePath = o.work / "features" / "train_soundscapes.h5";
-  if (fs::exists(storePath)) po.store = storePath;
-  po.tta = o.tta.empty() ? infer::defaultTta() : o.tta;
-  po.batchWindows = o.batchWindows;
   const auto soundscapes = soundscapesOf(o.data / "train_soundscapes", storePath);
-  if (mpi.isRoot())
-    CHORUS_LOG(Info) << "pseudo r" << o.round << ": " << soundscapes.size() << " soundscapes, " << ensemble.size()
-                     << " teacher models, " << po.tta.size() << " TTA variants, " << mpi.size() << " ranks";
-  const infer::Predictions p = infer::predictSharded(ensemble, soundscapes, po, mpi, dir / "parts");
+  std::optional<TeacherInput> teacher;
+  if (!o.teacher.empty()) teacher = teacherOf(o, soundscapes);
+  if (mpi.isRoot() && o.teacherAlone())
+    CHORUS_LOG(Info) << "pseudo r" << o.round << ": labels from the teacher " << teacher->store.name << " alone ("
+                     << teacher->store.rows() << " windows of " << soundscapes.size() << " soundscapes)";
+  // The teacher alone needs no models: no predictions (an empty set).
+  const infer::Predictions p = o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, mpi, dir);
 
   PseudoSummary summary;
   summary.dir = dir;
   std::string outcome = "0";
   if (mpi.isRoot()) {
     try {
-      const Selection s = selectPseudoLabels(p, folds, o.select);
-      infer::writePredictions(dir / "predictions.h5", p);
-      writePseudoH5(dir / dataset::kPseudoH5Name, p.classes, s.kept, o.select, o.round);
-      writeFileAtomic(dir / dataset::kPseudoCsvName, dataset::pseudoCsvText(p.classes, s.kept));
-      writeFileAtomic(dir / "report.json", reportJson(o, p, s).dump(1) + "\n");
+      const Selection s = writeLabels(o, p, teacher ? &*teacher : nullptr, folds, dir);
       summary.windows = s.windows, summary.kept = s.kept.size(), summary.belowThreshold = s.belowThreshold;
       summary.noOutOfFoldModel = s.noOutOfFoldModel;
       const ExitCode code = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;
@@ -136,6 +217,7 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
   summary.soundscapes = soundscapes.size();
   summary.failed = p.failures.size();
   summary.models = p.models;
+  if (teacher) summary.teacher = teacher->store.name;
   return summary;
 }
 

@@ -9,8 +9,7 @@ namespace chorus::pseudo {
 
 void TeacherLabelOptions::validate() const {
   select.validate();
-  if (!(teacherWeight >= 0 && teacherWeight <= 1))
-    throw UsageError("pseudo: --teacher-weight must be in [0, 1] (the teacher's share of each class it has)");
+  store::requireTeacherWeight(teacherWeight, "pseudo");
 }
 
 TeacherSelection teacherPseudoLabels(const store::TeacherStore& teacher, const std::vector<std::string>& classes,

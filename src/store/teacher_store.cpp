@@ -144,6 +144,26 @@ void requireScoredWindows(const TeacherStore& store) {
   }
 }
 
+void requireTeacherWeight(double w, const std::string& stage) {
+  if (!(w >= 0 && w <= 1))
+    throw UsageError(stage + ": --teacher-weight must be in [0, 1] (the teacher's share of each class it has)");
+}
+
+TeacherStore rowsOfItems(const TeacherStore& store, const std::set<std::string>& items) {
+  TeacherStore out = store;
+  out.itemIds.clear(), out.startSeconds.clear(), out.endSeconds.clear(), out.probs.clear(), out.embeddings.clear();
+  const size_t K = store.classCount(), D = store.embeddingDim;
+  for (size_t n = 0; n < store.rows(); ++n) {
+    if (!items.count(store.itemIds[n])) continue;
+    out.itemIds.push_back(store.itemIds[n]);
+    out.startSeconds.push_back(store.startSeconds[n]);
+    out.endSeconds.push_back(store.endSeconds[n]);
+    out.probs.insert(out.probs.end(), store.probs.begin() + long(n * K), store.probs.begin() + long((n + 1) * K));
+    if (D) out.embeddings.insert(out.embeddings.end(), store.embedding(n), store.embedding(n) + D);
+  }
+  return out;
+}
+
 TeacherWindows::TeacherWindows(const TeacherStore& store) : store_(&store) {
   for (size_t n = 0; n < store.rows(); ++n) {
     byEnd_.emplace(std::make_pair(store.itemIds[n], milliseconds(store.endSeconds[n])), n);

@@ -33,6 +33,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +82,14 @@ TeacherStore alignClasses(const TeacherStore& store, const std::vector<std::stri
 // InputError naming the file and the first row that is not, for the stages that join teacher
 // rows to scored windows (pseudo, infer).
 void requireScoredWindows(const TeacherStore& store);
+
+// The store with only the rows whose item is in `items` (store order kept): a stage that labels one
+// set (train_soundscapes) ignores a store's rows of other audio.
+TeacherStore rowsOfItems(const TeacherStore& store, const std::set<std::string>& items);
+
+// The one rule for a teacher's share w of each class it has (pseudo and infer --teacher-weight):
+// UsageError "<stage>: --teacher-weight must be in [0, 1] ..." otherwise.
+void requireTeacherWeight(double w, const std::string& stage);
 
 // Rows by item and time, for joining teacher windows to ours.
 class TeacherWindows {

@@ -41,7 +41,8 @@ json stateJson(const TrainState& s) {
 }  // namespace
 
 void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& pointers, const TrainState& state,
-                    const torch::nn::Module& model, const torch::optim::Optimizer& optimizer) {
+                    const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
+                    const std::function<void(const fs::path&)>& extra) {
   ensureDir(jobDir);
   const fs::path target = jobDir / epochDirName(state);
   const fs::path temp = temporaryPathFor(target);
@@ -55,6 +56,7 @@ void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& poin
   }
   model::writeTensorFile(temp / "rng.pt", generatorStates());
   writeFileAtomic(temp / "state.json", stateJson(state).dump(1) + "\n");
+  if (extra) extra(temp);
   fs::remove_all(target);  // a stale copy of this epoch (a rerun after a kill): replaced whole
   fs::rename(temp, target);
   for (const auto& p : pointers) writeFileAtomic(jobDir / (p + ".json"), json{{"dir", target.filename()}}.dump() + "\n");

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,9 +39,11 @@ struct TrainState {
   std::string config;                           // the resolved options, JSON
 };
 
-// Saves a checkpoint of `state` and points `pointers` ("last", "best") at it.
+// Saves a checkpoint of `state` and points `pointers` ("last", "best") at it. `extra`, when given,
+// writes more files into the checkpoint folder before it is published (the distillation head).
 void saveCheckpoint(const std::filesystem::path& jobDir, const std::vector<std::string>& pointers,
-                    const TrainState& state, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer);
+                    const TrainState& state, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
+                    const std::function<void(const std::filesystem::path&)>& extra = {});
 
 // The directory a pointer names, if there is one.
 std::optional<std::filesystem::path> checkpointDir(const std::filesystem::path& jobDir, const std::string& pointer);

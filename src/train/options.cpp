@@ -29,6 +29,10 @@ void TrainOptions::validate() const {
   for (int f : folds) positive(f >= 0, "folds must not be negative");
   positive(rareRepeats >= 1, "--rare-repeats must be at least 1 (1: no oversampling)");
   loss.validate();
+  if (!distil.empty()) {
+    distillation.validate();
+    positive(std::filesystem::is_regular_file(distil), "--distil " + distil.string() + ": no such file");
+  }
   try {
     if (!pseudo.dir.empty()) {
       pseudo.validate();
@@ -120,6 +124,9 @@ std::string describeConfig(const TrainOptions& o, const meta::Job& job, int64_t 
               {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", o.threads}, {"world", world}};
   if (!o.pseudo.dir.empty())  // only then: configs of runs without pseudo labels stay as they were
     config["pseudo"] = {{"dir", o.pseudo.dir.string()}, {"p", o.pseudo.p}, {"noise_scale", o.pseudo.noiseScale}};
+  if (!o.distil.empty())  // as for pseudo: configs without distillation stay as they were
+    config["distil"] = {{"store", o.distil.string()}, {"weight", o.distillation.weight},
+                        {"temperature", o.distillation.temperature}, {"embedding_weight", o.distillation.embeddingWeight}};
   return config.dump();
 }
 

@@ -8,6 +8,7 @@
 #include "dataset/options.hpp"
 #include "dataset/pseudo_labels.hpp"
 #include "meta/job_name.hpp"
+#include "model/distillation_options.hpp"
 #include "model/options.hpp"
 
 namespace chorus::dataset {
@@ -55,6 +56,10 @@ struct TrainOptions {
   // Noisy student (dataset/pseudo_labels.hpp): pseudo.dir = WORK/pseudo/r<n> mixes its windows into
   // training (probability pseudo.p, stronger noise); the jobs are then round n: models/<bb>-f<k>-r<n>/.
   dataset::PseudoOptions pseudo;
+  // Distillation (train/distil.hpp): a teacher store whose windows add the distillation term on the
+  // training windows it covers (train_soundscapes windows and/or train_audio clips); empty: off.
+  std::filesystem::path distil;
+  model::DistillOptions distillation;
 
   void validate() const;  // UsageError naming the first bad value
   // The augmentations training applies: `augmentations`, or none when the master switch is off.

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -25,6 +27,7 @@
 #include "store/feature_store.hpp"
 #include "train/checkpoint_dir.hpp"
 #include "train/data_parallel.hpp"
+#include "train/distil.hpp"
 #include "train/schedule.hpp"
 #include "train/stop_signal.hpp"
 #include "train/train.hpp"
@@ -147,12 +150,18 @@ struct Session {
   std::vector<model::ParamGroup> groups;  // layer-decay groups, in the optimizer's order
   std::vector<torch::Tensor> params;      // all of them, flat
   std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::unique_ptr<Distiller> distil;  // --distil: the teacher's term (null: off)
   int64_t stepsPerEpoch = 0;
   LrSchedule schedule;
   TrainState state;
   std::map<std::string, std::string> storeFeatures;  // the clip store's mel parameters
   std::map<std::string, std::string> normalisation;  // the data's input normalisation, described
   const std::vector<std::string>& classes() const { return data->species().labels; }
+  // What a checkpoint holds beyond the model and optimizer: the distillation head.
+  std::function<void(const fs::path&)> saveExtra() const {
+    if (!distil) return {};
+    return [d = distil.get()](const fs::path& checkpoint) { d->save(checkpoint); };
+  }
 };
 
 // Where the next epoch starts: step 0, or (after a mid-epoch stop) the step and loss sum reached.
@@ -206,6 +215,8 @@ void buildModel(Session& s) {
   s.groups = model::layerDecayGroups(*s.net, o.layerDecay, o.weightDecay);
   s.optimizer = std::make_unique<torch::optim::AdamW>(model::adamwParamGroups(s.groups, torch::optim::AdamWOptions(o.lr)));
   for (const auto& g : s.groups) s.params.insert(s.params.end(), g.params.begin(), g.params.end());
+  s.distil = makeDistiller(o, *s.data, s.net, s.device);
+  if (s.distil) s.distil->join(*s.optimizer, s.params);
 
   const int64_t examples = int64_t(s.data->plan(1).share(s.dp->rank(), s.dp->size(), true).size());
   s.stepsPerEpoch = (examples + o.batchSize - 1) / o.batchSize;
@@ -229,6 +240,7 @@ Position resume(Session& s) {
     requireSameFeatures(saved, last->string(), s.storeFeatures, s.data->source().clips->path().string());
     requireSameConfig(saved.config, s.state.config, last->string());
     loadCheckpoint(*last, *s.net, *s.optimizer);
+    if (s.distil) s.distil->load(*last);
     s.state = saved;
     if (s.state.partial) {
       at = {s.state.step - int64_t(s.state.epoch) * s.stepsPerEpoch, s.state.partialLoss};
@@ -237,6 +249,7 @@ Position resume(Session& s) {
     CHORUS_LOG(Info) << s.job.name() << ": resumed after epoch " << s.state.epoch << " (step " << s.state.step << ")";
   }
   s.dp->broadcastFromRoot(*s.net);  // one model on every rank (seeded alike already; on CUDA also bit-equal)
+  if (s.distil) s.distil->broadcastFromRoot(*s.dp);
   return at;
 }
 
@@ -245,18 +258,21 @@ double trainStep(Session& s, const std::vector<dataset::Slot>& order, size_t fir
   const int64_t b = int64_t(std::min(order.size() - first, size_t(s.o.batchSize)));
   const int64_t F = s.data->mels(), T = s.data->frames(), K = int64_t(s.classes().size());
   torch::Tensor mel = torch::empty({b, 1, F, T}), target = torch::empty({b, K});
-  s.data->batch({order.begin() + long(first), order.begin() + long(first) + b}, dataset::Mode::Train, epoch,
-                mel.data_ptr<float>(), target.data_ptr<float>());
+  const std::vector<dataset::Slot> slots(order.begin() + long(first), order.begin() + long(first) + b);
+  s.data->batch(slots, dataset::Mode::Train, epoch, mel.data_ptr<float>(), target.data_ptr<float>());
   const double lr = s.schedule.at(s.state.step);
   for (size_t g = 0; g < s.groups.size(); ++g)
     static_cast<torch::optim::AdamWOptions&>(s.optimizer->param_groups()[g].options()).lr(lr * s.groups[g].lrScale);
+  if (s.distil) s.distil->setLr(*s.optimizer, lr);
   s.optimizer->zero_grad();
-  torch::Tensor logits;
+  torch::Tensor logits, features;  // features: only where the distillation's cosine term needs them
   {
     Autocast autocast(s.cuda);
-    logits = s.net->forward(mel.to(s.device));
+    if (s.distil) std::tie(logits, features) = s.distil->forward(s.net, mel.to(s.device));
+    else logits = s.net->forward(mel.to(s.device));
   }
   torch::Tensor loss = model::multiLabelLoss(logits.to(torch::kFloat), target.to(s.device), s.o.loss);
+  if (s.distil) loss = s.distil->addTerm(loss, logits, features, slots, epoch);
   loss.backward();
   s.dp->averageGradients(s.params);
   if (s.o.gradClip > 0) torch::nn::utils::clip_grad_norm_(s.params, s.o.gradClip);
@@ -270,7 +286,7 @@ double trainStep(Session& s, const std::vector<dataset::Slot>& order, size_t fir
   s.dp->averageBuffers(*s.net);  // running statistics update linearly: averaging now or later agrees
   TrainState partial = s.state;
   partial.partial = true, partial.partialLoss = groupMean(*s.dp, lossSum);
-  if (s.dp->isRoot()) saveCheckpoint(s.dir, {"last"}, partial, *s.net, *s.optimizer);
+  if (s.dp->isRoot()) saveCheckpoint(s.dir, {"last"}, partial, *s.net, *s.optimizer, s.saveExtra());
   s.dp->requireSameModel(*s.net);  // also waits for the root's checkpoint
   throwStopped(s.job, s.state.step);
 }
@@ -301,6 +317,7 @@ EpochRun trainEpoch(Session& s, int epoch, Position at) {
                      << " samples/s"
                      << (ranks > 1 ? ", gradient all-reduce " + std::to_string(s.dp->gradientSeconds() - reduceSecondsBefore) + " s"
                                    : std::string());
+  if (s.distil) s.distil->endEpoch(*s.dp, s.dir, epoch);
   s.dp->averageBuffers(*s.net);
   if (ranks > 1) s.dp->requireSameModel(*s.net);
   return run;
@@ -359,7 +376,7 @@ void keep(Session& s, const Scored& scored) {
   state.finished = state.epoch >= s.o.epochs || (s.o.patience > 0 && state.sinceBest >= s.o.patience);
   if (s.dp->isRoot()) {
     if (best) writeOofCsv(s.dir / "oof.csv", s.job.fold, s.classes(), oofRows(s, scored.prob));
-    saveCheckpoint(s.dir, pointers, state, *s.net, *s.optimizer);
+    saveCheckpoint(s.dir, pointers, state, *s.net, *s.optimizer, s.saveExtra());
     writeFileAtomic(s.dir / "metrics.csv", meta::metricsCsv(state.metrics));
     CHORUS_LOG(Info) << s.job.name() << " epoch " << m.epoch << "/" << s.o.epochs << ": train loss " << m.trainLoss
                      << ", val loss " << m.valLoss << ", clip AUC " << m.clipAuc << ", soundscape AUC "

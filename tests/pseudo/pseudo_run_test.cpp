@@ -21,6 +21,7 @@
 #include "pseudo/selection.hpp"
 #include "run_util.hpp"
 #include "store/hdf5.hpp"
+#include "store/teacher_store.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -210,4 +211,104 @@ TEST(PseudoRun, TrainWithPseudoLabelsIsRoundOneAndRoundTwoNeedsItsModels) {
   ran = run(B + " train" + common + " --job convnext_atto/1 --epochs 2 --pseudo " + (r / "work/pseudo/latest").string());
   EXPECT_EQ(ran.code, 2) << ran.output;
   EXPECT_NE(ran.output.find("r<n>"), std::string::npos) << ran.output;
+}
+
+namespace {
+
+// A teacher store made from real model predictions: model `m`'s probabilities on every window but
+// those of `skip`, the last class left uncovered (NaN), and one row of audio that is no soundscape.
+chorus::store::TeacherStore teacherFrom(const chorus::infer::Predictions& p, size_t m, const std::string& skip) {
+  chorus::store::TeacherStore t;
+  t.name = "chorus-f" + std::to_string(m), t.version = "test", t.mapping = "the same species list";
+  t.classes = p.classes;
+  t.covered.assign(p.classes.size(), 1);
+  t.covered.back() = 0;
+  auto add = [&](const std::string& item, double end, const std::vector<float>& probs) {
+    t.itemIds.push_back(item), t.startSeconds.push_back(end - 5), t.endSeconds.push_back(end);
+    t.probs.insert(t.probs.end(), probs.begin(), probs.end());
+  };
+  for (size_t n = 0; n < p.rows(); ++n) {
+    if (p.soundscapeOf[n] == skip) continue;
+    std::vector<float> probs;
+    for (size_t k = 0; k < p.classes.size(); ++k) probs.push_back(float(sigmoid(p.logit(m, n, k))));
+    probs.back() = std::nanf("");
+    add(p.soundscapeOf[n], chorus::pseudo::rowEndSeconds(p.rowIds[n]), probs);
+  }
+  std::vector<float> other(p.classes.size(), 0.5f);
+  other.back() = std::nanf("");
+  add("1139490/CSA36385.ogg", 5, other);
+  return t;
+}
+
+}  // namespace
+
+// chorus pseudo --teacher on a store made from a trained model's real predictions: with the default
+// weight the labels are the teacher's probabilities on the classes it has (0 on the one it lacks),
+// no model is loaded; with w = 0.25 each covered class is 0.25 teacher + 0.75 out-of-fold ensemble,
+// the uncovered class and the windows the teacher did not score the ensemble's alone.
+TEST(PseudoRun, TeacherLabelsAloneAndBlendedFromTheCommandLine) {
+  const fs::path r = trainedRoot();
+  const fs::path dir = r / "work" / "pseudo" / "r1";
+  auto ran = run(std::string(kMpirun) + pseudoCommand("--threshold 0 --floor 0"));
+  ASSERT_EQ(ran.code, 0) << ran.output;
+  const auto p = chorus::infer::readPredictions(dir / "predictions.h5");
+  const auto folds = chorus::pseudo::labelledSoundscapeFolds(r / "work/meta/soundscape_labels_with_folds.csv");
+  const size_t K = p.classes.size();
+  ASSERT_GE(K, 2u);
+  const std::string skipped = p.soundscapeOf.back();
+  const auto teacher = teacherFrom(p, 1, skipped);
+  const fs::path store = r / "teacher.h5";
+  chorus::store::writeTeacherStore(store, teacher);
+
+  // The teacher alone (no --teacher-weight): every window it scored, its values.
+  fs::remove_all(dir);
+  ran = run(std::string(kMpirun) + pseudoCommand("--threshold 0 --floor 0 --teacher " + store.string()));
+  ASSERT_EQ(ran.code, 0) << ran.output;
+  EXPECT_FALSE(fs::exists(dir / "predictions.h5"));  // no model ran
+  auto alone = chorus::meta::CsvTable::read(dir / chorus::dataset::kPseudoCsvName);
+  ASSERT_EQ(alone.size(), teacher.rows() - 1);  // the row of a clip is not a train_soundscapes window
+  for (size_t i = 0; i < alone.size(); ++i) {
+    const auto& f = alone.rows()[i].fields;
+    EXPECT_EQ(f[1], teacher.itemIds[i]);
+    EXPECT_DOUBLE_EQ(std::stod(f[3]), teacher.endSeconds[i]);
+    for (size_t k = 0; k + 1 < K; ++k) EXPECT_NEAR(std::stod(f[4 + k]), teacher.prob(i, k), 1e-6) << f[0];
+    EXPECT_EQ(std::stod(f[4 + K - 1]), 0.0) << f[0];  // uncovered
+  }
+  auto report = nlohmann::json::parse(readAll(dir / "report.json"));
+  EXPECT_EQ(report["teacher"]["name"], "chorus-f1");
+  EXPECT_EQ(report["teacher"]["weight"].get<double>(), 1.0);
+  EXPECT_EQ(report["teacher"]["classes_uncovered"], nlohmann::json::array({p.classes.back()}));
+  EXPECT_EQ(report["teacher"]["rows_of_other_audio"].get<size_t>(), 1u);
+  EXPECT_EQ(report["teacher"]["soundscapes_without_teacher"].get<size_t>(), 1u);
+  EXPECT_TRUE(report["models"].empty());
+
+  // Blended, w = 0.25, against the ensemble's out-of-fold probabilities from the saved logits.
+  ran = run(std::string(kMpirun) + pseudoCommand("--threshold 0 --floor 0 --teacher " + store.string() +
+                                                 " --teacher-weight 0.25"));
+  ASSERT_EQ(ran.code, 0) << ran.output;
+  const auto expected = expectedProbabilities(p, folds);
+  const auto blended = chorus::meta::CsvTable::read(dir / chorus::dataset::kPseudoCsvName);
+  size_t row = 0, withTeacher = 0;
+  for (size_t n = 0; n < p.rows(); ++n) {
+    if (expected[n][0] < 0) continue;
+    ASSERT_LT(row, blended.size());
+    const auto& f = blended.rows()[row++].fields;
+    ASSERT_EQ(f[0], p.rowIds[n]);
+    const bool scored = p.soundscapeOf[n] != skipped;
+    withTeacher += scored;
+    for (size_t k = 0; k < K; ++k) {
+      const double want = scored && k + 1 < K ? 0.25 * sigmoid(p.logit(1, n, k)) + 0.75 * expected[n][k] : expected[n][k];
+      EXPECT_NEAR(std::stod(f[4 + k]), want, 1e-5) << f[0] << " " << p.classes[k];
+    }
+  }
+  EXPECT_EQ(row, blended.size());
+  EXPECT_GT(withTeacher, 0u);
+  report = nlohmann::json::parse(readAll(dir / "report.json"));
+  EXPECT_EQ(report["teacher"]["weight"].get<double>(), 0.25);
+  EXPECT_EQ(report["teacher"]["windows_without_teacher"].get<size_t>(), 12u);  // the skipped soundscape's
+  EXPECT_EQ(report["models"].size(), 2u);
+
+  ran = run(pseudoCommand("--teacher " + store.string() + " --teacher-weight 1.5"));
+  EXPECT_EQ(ran.code, 2) << ran.output;
+  EXPECT_NE(ran.output.find("--teacher-weight"), std::string::npos) << ran.output;
 }

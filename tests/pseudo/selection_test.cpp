@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "hand_predictions.hpp"
 #include "pseudo/selection.hpp"
 #include "test_util.hpp"
 
@@ -14,30 +15,9 @@ using namespace chorus::pseudo;
 
 namespace {
 
-float logit(double p) { return float(std::log(p / (1 - p))); }
-
-// Models: m0 (fold 0), m1 (fold 1). Classes a, b. Rows: L0.ogg (labelled, fold 0) 2 windows,
-// L2.ogg (labelled, fold 2: no model) 1 window, U.ogg (unlabelled) 2 windows.
-infer::Predictions predictions() {
-  infer::Predictions p;
-  p.models = {"m0", "m1"};
-  p.weights = {1, 1};
-  p.folds = {0, 1};
-  p.classes = {"a", "b"};
-  p.rowIds = {"L0_5", "L0_10", "L2_5", "U_5", "U_10"};
-  p.soundscapeOf = {"L0.ogg", "L0.ogg", "L2.ogg", "U.ogg", "U.ogg"};
-  const double probs[2][5][2] = {
-      // m0
-      {{0.9, 0.04}, {0.3, 0.2}, {0.99, 0.99}, {0.8, 0.1}, {0.5, 0.5}},
-      // m1: would change L0's rows if it were (wrongly) used there
-      {{0.1, 0.9}, {0.95, 0.9}, {0.99, 0.99}, {0.4, 0.3}, {0.7, 0.5}}};
-  for (auto& model : probs)
-    for (auto& row : model)
-      for (double v : row) p.logits.push_back(logit(v));
-  return p;
-}
-
-const std::map<std::string, int> kFolds = {{"L0.ogg", 0}, {"L2.ogg", 2}};
+using chorus::testing::logit;
+infer::Predictions predictions() { return chorus::testing::handPredictions(); }
+const auto& kFolds = chorus::testing::kHandFolds;
 
 }  // namespace
 

@@ -1,10 +1,11 @@
 // Pseudo-labels from a teacher store, alone and blended with the ensemble on the classes the teacher
-// has, on hand-made probabilities (logit = log(p / (1 - p)), as selection_test does).
+// has, on the hand-made probabilities selection_test uses too (hand_predictions.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "core/error.hpp"
+#include "hand_predictions.hpp"
 #include "pseudo/teacher_labels.hpp"
 
 using namespace chorus;
@@ -12,29 +13,8 @@ using namespace chorus::pseudo;
 
 namespace {
 
-float logit(double p) { return float(std::log(p / (1 - p))); }
-
-// selection_test's set: m0 (fold 0), m1 (fold 1); classes a, b; L0.ogg labelled in fold 0 (2 windows),
-// L2.ogg labelled in fold 2 (no model), U.ogg unlabelled (2 windows).
-infer::Predictions predictions() {
-  infer::Predictions p;
-  p.models = {"m0", "m1"};
-  p.weights = {1, 1};
-  p.folds = {0, 1};
-  p.classes = {"a", "b"};
-  p.rowIds = {"L0_5", "L0_10", "L2_5", "U_5", "U_10"};
-  p.soundscapeOf = {"L0.ogg", "L0.ogg", "L2.ogg", "U.ogg", "U.ogg"};
-  const double probs[2][5][2] = {{{0.9, 0.04}, {0.3, 0.2}, {0.99, 0.99}, {0.8, 0.1}, {0.5, 0.5}},
-                                 {{0.1, 0.9}, {0.95, 0.9}, {0.99, 0.99}, {0.4, 0.3}, {0.7, 0.5}}};
-  for (auto& model : probs)
-    for (auto& row : model)
-      for (double v : row) p.logits.push_back(logit(v));
-  return p;
-}
-// Out of fold, mean of probabilities: L0_5 (0.9, 0.04), L0_10 (0.3, 0.2), L2_5 none, U_5 (0.6, 0.2),
-// U_10 (0.6, 0.5).
-
-const std::map<std::string, int> kFolds = {{"L0.ogg", 0}, {"L2.ogg", 2}};
+infer::Predictions predictions() { return chorus::testing::handPredictions(); }
+const auto& kFolds = chorus::testing::kHandFolds;
 
 // A teacher that has class b only, and no U_10 window.
 store::TeacherStore teacher() {
