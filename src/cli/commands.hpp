@@ -23,6 +23,7 @@ Command addPseudo(CLI::App& parent);
 Command addInfer(CLI::App& parent);
 Command addRun(CLI::App& parent);
 Command addReport(CLI::App& parent);
+Command addTunePost(CLI::App& parent);
 
 // The top-level app with every subcommand (main.cpp); `level` and `version` are bound to
 // --log-level and --version.

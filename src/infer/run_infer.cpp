@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/infer.hpp"
+#include "infer/postprocess.hpp"
 #include "infer/predict.hpp"
 #include "infer/reducer.hpp"
 #include "infer/submission.hpp"
@@ -25,6 +26,7 @@ void InferOptions::validate() const {
   if (out.empty()) throw UsageError("infer: --out is required");
   if (!tta.empty()) validateTta(tta);
   parseReduce(reduce);
+  post.validate();
   if (!weights.empty() && !models.empty() && weights.size() != models.size())
     throw UsageError("infer: --weights needs one weight per --models entry");
   if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
@@ -84,6 +86,7 @@ json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCou
           {"dropped_tta", p.droppedTta},
           {"dropped_models", p.droppedModels},
           {"reduce", o.reduce},
+          {"post_processing", o.post.describe()},
           {"time_budget_minutes", ranks == 1 ? o.timeBudgetMinutes : 0.0},
           {"projected_seconds", p.projectedSeconds},
           {"seconds", p.seconds}};
@@ -134,7 +137,9 @@ InferSummary runInfer(const InferOptions& o) {
     std::string failure;
     try {
       writePredictions(inferDir / "predictions.h5", p);
-      const auto values = reduce(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, parseReduce(o.reduce));
+      std::vector<float> logits = p.logits;  // predictions.h5 keeps the raw ones
+      postProcessLogits(logits, p.models.size(), p.rows(), p.classes.size(), p.soundscapeOf, o.post);
+      const auto values = reduce(logits, p.models.size(), p.rows(), p.classes.size(), p.weights, parseReduce(o.reduce));
       const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
       const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
       writeFileAtomic(inferDir / "report.json", reportJson(o, p, counts, ranks).dump(1) + "\n");
