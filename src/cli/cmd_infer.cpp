@@ -33,6 +33,15 @@ Command addInfer(CLI::App& parent) {
   app->add_option("--reduce", o->reduce, "rank (per-class rank average), logits (mean logits), probs (mean probabilities)")
       ->check(CLI::IsMember({"rank", "logits", "probs"}))
       ->capture_default_str();
+  app->add_option("--smoothing", o->post.smoothing,
+                  "Temporal smoothing of each model's window probabilities within a soundscape, per class, before "
+                  "the reducer: an odd-length kernel centred on the window, e.g. 0.2 0.6 0.2 (TOML: smoothing = "
+                  "[0.2, 0.6, 0.2]); edge windows use the neighbours they have; default off (chorus tune-post "
+                  "chooses one on the out-of-fold predictions)");
+  app->add_option("--boost", o->post.boost,
+                  "Per-file boost before the reducer: p + alpha x the soundscape's max of the class, / (1 + alpha), "
+                  "after any smoothing; 0: off (the default)")
+      ->capture_default_str();
   app->add_option("--time-budget", o->timeBudgetMinutes,
                   "Minutes for the whole prediction in one process (Kaggle mode; <= 0: none): measured on the first "
                   "soundscapes; if it would not fit, TTA variants are dropped from the end of --tta, then models from "

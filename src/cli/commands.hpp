@@ -24,6 +24,7 @@ Command addInfer(CLI::App& parent);
 struct TeacherArgs;  // teachers.hpp: the [teachers] section chorus run reads
 Command addRun(CLI::App& parent, std::shared_ptr<const TeacherArgs> teachers);
 Command addReport(CLI::App& parent);
+Command addTunePost(CLI::App& parent);
 
 // The top-level app with every subcommand (main.cpp); `level` and `version` are bound to
 // --log-level and --version.

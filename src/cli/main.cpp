@@ -75,6 +75,7 @@ std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& l
       chorus::cli::addRun(app, teachers),
       chorus::cli::addTeachers(app, teachers),
       chorus::cli::addReport(app),
+      chorus::cli::addTunePost(app),
   };
 
   for (auto& command : commands) {

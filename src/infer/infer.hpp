@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "infer/postprocess.hpp"
 
 namespace chorus::infer {
 
@@ -22,6 +23,7 @@ struct InferOptions {
   std::vector<double> weights;              // per model; empty: all 1
   std::vector<std::string> tta;             // empty: defaultTta()
   std::string reduce = "rank";              // rank | logits | probs (reducer.hpp)
+  PostProcessOptions post;                  // smoothing / per-file boost before the reducer (postprocess.hpp); off
   double timeBudgetMinutes = 85;            // Kaggle mode (one rank); <= 0: no budget
   bool fromStore = false;                   // read log-mel from WORK/features/<set>.h5 instead of decoding
   double missingValue = 0.5;                // value of a sample_submission row without audio (every class)

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/infer.hpp"
+#include "infer/postprocess.hpp"
 #include "infer/predict.hpp"
 #include "infer/reducer.hpp"
 #include "infer/submission.hpp"
@@ -29,6 +30,7 @@ void InferOptions::validate() const {
   if (out.empty()) throw UsageError("infer: --out is required");
   if (!tta.empty()) validateTta(tta);
   parseReduce(reduce);
+  post.validate();
   if (!weights.empty() && !models.empty() && weights.size() != models.size())
     throw UsageError("infer: --weights needs one weight per --models entry");
   if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
@@ -91,16 +93,18 @@ json teacherJson(const InferOptions& o, const store::TeacherStore& t, const Teac
           {"windows_without_teacher_examples", missing}};
 }
 
-// The reduced values: the models alone, or with the teacher as one more member (report: its part).
-std::vector<double> reduced(const InferOptions& o, const Predictions& p, const store::TeacherStore* teacher, json& report) {
+// The reduced values of the (post-processed) `logits`: the models alone, or with the teacher as one
+// more member (report: its part).
+std::vector<double> reduced(const InferOptions& o, const Predictions& p, const std::vector<float>& logits,
+                            const store::TeacherStore* teacher, json& report) {
   const Reduce how = parseReduce(o.reduce);
-  if (!teacher) return reduce(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how);
+  if (!teacher) return reduce(logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how);
   const TeacherColumns columns = teacherColumns(*teacher, p);
   report = teacherJson(o, *teacher, columns, p);
   CHORUS_LOG(Info) << "infer: the teacher " << teacher->name << " joins the reducer with weight " << o.teacherWeight
                    << " on " << report["classes_covered"] << " classes, " << columns.rowsFound << " of " << p.rows()
                    << " windows";
-  return reduceWithTeacher(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how, columns.values,
+  return reduceWithTeacher(logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how, columns.values,
                            o.teacherWeight);
 }
 
@@ -122,6 +126,7 @@ json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCou
           {"dropped_tta", p.droppedTta},
           {"dropped_models", p.droppedModels},
           {"reduce", o.reduce},
+          {"post_processing", o.post.describe()},
           {"time_budget_minutes", ranks == 1 ? o.timeBudgetMinutes : 0.0},
           {"projected_seconds", p.projectedSeconds},
           {"seconds", p.seconds}};
@@ -175,8 +180,10 @@ InferSummary runInfer(const InferOptions& o) {
     std::string failure;
     try {
       writePredictions(inferDir / "predictions.h5", p);
+      std::vector<float> logits = p.logits;  // predictions.h5 keeps the raw ones
+      postProcessLogits(logits, p.models.size(), p.rows(), p.classes.size(), p.soundscapeOf, o.post);
       json teacherReport;  // null: no teacher
-      const auto values = reduced(o, p, teacher ? &*teacher : nullptr, teacherReport);
+      const auto values = reduced(o, p, logits, teacher ? &*teacher : nullptr, teacherReport);
       const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
       const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
       json report = reportJson(o, p, counts, ranks);

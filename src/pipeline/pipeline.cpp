@@ -16,6 +16,7 @@
 #include "core/progress.hpp"
 #include "dist/mpi_context.hpp"
 #include "pipeline/stage_marker.hpp"
+#include "report/oof.hpp"
 #include "stages/score.hpp"
 
 namespace chorus::pipeline {
@@ -80,6 +81,12 @@ double scoreSubmission(const PipelineOptions& o, PipelineSummary& s) {
   }
 }
 
+nlohmann::ordered_json byRound(const std::map<int, double>& scores) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [round, score] : scores) j["r" + std::to_string(round)] = score;
+  return j;
+}
+
 nlohmann::ordered_json runJson(const PipelineOptions& o, const PipelineSummary& s) {
   nlohmann::ordered_json j = o.info;
   j["work"] = fs::absolute(o.work).string();
@@ -94,7 +101,7 @@ nlohmann::ordered_json runJson(const PipelineOptions& o, const PipelineSummary& 
     models.push_back({{"name", m.name}, {"backbone", m.backbone}, {"fold", m.fold}, {"round", m.round},
                       {"epochs", m.epochs.size()}, {"best_epoch", m.bestEpoch}, {"oof_auc", m.bestScore}});
   j["oof"] = {{"round", s.results.round}, {"rows", s.results.oof.kind}, {"per_backbone", s.results.oof.perBackbone},
-              {"ensemble", s.results.oof.ensemble}};
+              {"ensemble", s.results.oof.ensemble}, {"ensemble_by_round", byRound(s.results.oof.byRound)}};
   j["submission"] = s.submission.empty() ? "" : fs::absolute(s.submission).string();
   j["submission_score"] = s.submissionScore;
   j["issues"] = s.results.issues;
@@ -186,6 +193,18 @@ std::string summaryText(const PipelineSummary& s) {
     out << "  out-of-fold AUC " << backbone << ", folds pooled: " << fixed(score) << "\n";
   out << "  ensemble out-of-fold AUC (" << s.results.oof.rows << " " << s.results.oof.kind
       << " rows): " << fixed(s.results.oof.ensemble) << "\n";
+  if (s.results.oof.byRound.size() > 1) {  // noisy student: the gain of each round
+    out << "  ensemble out-of-fold AUC by pseudo-label round:";
+    double previous = -1;
+    for (const auto& [round, score] : s.results.oof.byRound) {
+      out << "  r" << round << " " << fixed(score);
+      char gain[32];
+      std::snprintf(gain, sizeof gain, " (%+.4f)", score - previous);
+      if (previous >= 0 && score >= 0) out << gain;
+      previous = score;
+    }
+    out << "\n";
+  }
   out << "  submission: " << (s.submission.empty() ? std::string("none") : s.submission.string()) << "\n";
   if (s.submissionScore >= 0) out << "  submission score against the hidden solution: " << fixed(s.submissionScore) << "\n";
   for (const auto& issue : s.results.issues) out << "  issue: " << issue << "\n";
@@ -223,6 +242,13 @@ fs::path writeWorkReport(const fs::path& work) {
   report::ReportInput in;
   in.title = "chorus run: " + fs::absolute(work).lexically_normal().string();
   in.results = report::readResults(work);
+  for (const auto& m : in.results.models) {  // per_class_auc.csv beside each model's oof.csv
+    try {
+      report::writePerClassAuc(work, m.name, report::submissionReducer(work));
+    } catch (const Error& e) {
+      in.results.issues.push_back("models/" + m.name + "/per_class_auc.csv: " + e.what());
+    }
+  }
   in.stages = recordedStageTimes(work);
   const fs::path runJsonFile = work / "run.json";
   if (fs::exists(runJsonFile)) {

@@ -104,7 +104,8 @@ std::string oofTable(const Results& r) {
     auto pooled = r.oof.perBackbone.find(backbone);
     s << "<td>" << (pooled == r.oof.perBackbone.end() ? "&ndash;" : fixed(pooled->second)) << "</td></tr>\n";
   }
-  s << "<tr id=\"ensemble\"><td><b>ensemble</b></td><td colspan=\"" << folds.size() << "\">mean logit of "
+  s << "<tr id=\"ensemble\"><td><b>ensemble</b></td><td colspan=\"" << folds.size() << "\">"
+    << escape(r.oof.reducer.empty() ? std::string("rank") : r.oof.reducer) << " reducer (the submission's) over "
     << cell.size() << " backbone(s), " << r.oof.rows << " " << escape(r.oof.kind) << " rows</td><td><b>"
     << fixed(r.oof.ensemble) << "</b></td></tr>\n</table>\n";
   return s.str();

@@ -37,7 +37,9 @@ struct OofScores {
   std::string kind;                          // the rows scored: "soundscape" (else "clip")
   size_t rows = 0;                           // out-of-fold rows scored
   std::map<std::string, double> perBackbone;  // all folds of one backbone pooled
-  double ensemble = -1;                       // mean logit over backbones, pooled over folds
+  double ensemble = -1;                       // the submission's reducer over backbones, folds pooled (oof.hpp)
+  std::string reducer;                        // which: rank, logits or probs
+  std::map<int, double> byRound;              // the ensemble of each pseudo-label round's models (0: labels only)
   std::vector<ClassResult> classes;           // the ensemble per class, worst first
 };
 

@@ -1,5 +1,5 @@
 // report: results read back from a WORK folder (per-model curves, out-of-fold scores pooled over
-// folds, the mean-logit ensemble, per-class AUC worst first) and report.html as headless Chromium
+// folds, the ensemble through the submission's reducer, per-class AUC worst first) and report.html as headless Chromium
 // renders it. The WORK folder is written here with values whose AUCs are known by hand.
 #include <gtest/gtest.h>
 
@@ -7,10 +7,14 @@
 #include <cmath>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
+#include "core/error.hpp"
 #include "meta/job_name.hpp"
 #include "report/html.hpp"
+#include "report/oof.hpp"
 #include "report/results.hpp"
+#include "report/tune_post.hpp"
 #include "run_util.hpp"
 #include "test_util.hpp"
 
@@ -31,7 +35,8 @@ void write(const fs::path& file, const std::string& text) {
 // Two backbones x two folds; soundscape windows A_5..A_20 (fold 0) and B_5..B_20 (fold 1).
 // Class x is positive on the first two windows of each file, y on the other two.
 //   b1 scores x with [.9 .4 .6 .1]: AUC 12/16 = 0.75; b2 with [.4 .9 .1 .6]: 0.75 too, but their
-//   mean logits are +0.896 on every positive and -0.896 on every negative: the ensemble's x is 1.
+//   mean ranks (the submission's reducer) are 5.5 on every positive and 3.5 on every negative: the
+//   ensemble's x is 1.
 //   Both score y with 1 - b1's x: 0.75 each, and 0.75 for the ensemble. Macro: 0.75, 0.75, 0.875.
 fs::path makeWork() {
   fs::path work = testing::scratchDir() / "work";
@@ -80,7 +85,7 @@ TEST(Results, ModelsCurvesAndBestEpochs) {
   EXPECT_TRUE(r.issues.empty()) << r.issues.front();
 }
 
-TEST(Results, PooledBackbonesAndMeanLogitEnsemble) {
+TEST(Results, PooledBackbonesAndRankReducedEnsemble) {
   auto r = report::readResults(makeWork());
   EXPECT_EQ(r.oof.kind, "soundscape");
   EXPECT_EQ(r.oof.rows, 8u);
@@ -129,6 +134,43 @@ TEST(Results, BestEpochIsTrainingsRule) {
   ASSERT_NE(it, r.models.end());
   EXPECT_EQ(it->bestEpoch, 2);  // no soundscape AUC: the clip AUC is the headline, epoch 3 only ties
   EXPECT_DOUBLE_EQ(it->bestScore, 0.6);
+}
+
+TEST(Results, PerClassAucOfOneModelIsWrittenBesideItsOof) {
+  const auto work = makeWork();
+  ASSERT_TRUE(report::writePerClassAuc(work, "b1-f0", infer::Reduce::Rank));
+  // b1-f0 holds out file A only: x [.9 .4 .6 .1] and y [.1 .6 .4 .9], 3 of 4 pairs right each.
+  EXPECT_EQ(slurp(work / "models" / "b1-f0" / "per_class_auc.csv"),
+            "class,positives,auc,rows,kind\nx,2,0.750000,4,soundscape\ny,2,0.750000,4,soundscape\n");
+  EXPECT_FALSE(report::writePerClassAuc(work, "no-such-f9", infer::Reduce::Rank));
+}
+
+TEST(TunePost, ScoresEveryCandidateOnTheOofRowsAndWritesTheFragment) {
+  const auto work = makeWork();
+  report::TunePostOptions o;
+  o.work = work;
+  std::ostringstream out;
+  const auto r = report::runTunePost(o, out);
+  ASSERT_EQ(r.candidates.size(), o.kernels.size() * o.boosts.size());
+  EXPECT_EQ(r.rows, 8u);
+  EXPECT_EQ(r.reducer, "rank");
+  EXPECT_DOUBLE_EQ(r.candidates[0].score, 0.875);  // off: the report's ensemble
+  // Files A and B hold the same values: a boost adds the same amount to both, so alone it changes no order.
+  for (size_t b = 0; b < o.boosts.size(); ++b) EXPECT_DOUBLE_EQ(r.candidates[b].score, 0.875) << o.boosts[b];
+  for (const auto& c : r.candidates) EXPECT_LE(c.score, r.candidates[r.best].score);
+  EXPECT_NE(out.str().find("off"), std::string::npos) << out.str();
+  const std::string fragment = slurp(work / "tune-post.toml");
+  EXPECT_NE(fragment.find("[infer]\n"), std::string::npos) << fragment;
+  const bool smooths = r.candidates[r.best].post.smooths();
+  EXPECT_EQ(fragment.find("smoothing = ") != std::string::npos, smooths) << fragment;
+  EXPECT_NE(fragment.find("boost = "), std::string::npos) << fragment;
+}
+
+TEST(TunePost, RefusesAWorkFolderWithoutPredictions) {
+  report::TunePostOptions o;
+  o.work = testing::scratchDir();
+  std::ostringstream out;
+  EXPECT_THROW(report::runTunePost(o, out), InputError);
 }
 
 TEST(Results, BrokenFilesAreNamedAndTheRestCarriesOn) {
