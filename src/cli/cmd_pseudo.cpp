@@ -36,6 +36,7 @@ Command addPseudo(CLI::App& parent) {
   app->add_option("--threads", o->threads, "Torch intra-op threads per process (<= 0: every core)")->capture_default_str();
   app->add_option("--batch", o->batchWindows, "Windows x variants per forward call")->capture_default_str();
   app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
+  addEngineOptions(*app, o->engine, o->precision);
   app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
   return {app, [o, reduce] {
             o->select.reduce = infer::parseReduce(*reduce);

@@ -23,6 +23,10 @@ Command addPseudo(CLI::App& parent);
 Command addInfer(CLI::App& parent);
 Command addRun(CLI::App& parent);
 Command addReport(CLI::App& parent);
+Command addExport(CLI::App& parent);
+
+// --engine and --precision of infer and pseudo (infer/engine.hpp), bound to the stage's fields.
+void addEngineOptions(CLI::App& app, std::string& engine, std::string& precision);
 
 // The top-level app with every subcommand (main.cpp); `level` and `version` are bound to
 // --log-level and --version.

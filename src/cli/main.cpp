@@ -62,6 +62,7 @@ std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& l
       chorus::cli::addInfer(app),
       chorus::cli::addRun(app),
       chorus::cli::addReport(app),
+      chorus::cli::addExport(app),
   };
 
   for (auto& command : commands) {

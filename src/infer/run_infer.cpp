@@ -9,6 +9,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
+#include "infer/engine.hpp"
 #include "infer/infer.hpp"
 #include "infer/predict.hpp"
 #include "infer/reducer.hpp"
@@ -29,6 +30,7 @@ void InferOptions::validate() const {
     throw UsageError("infer: --weights needs one weight per --models entry");
   if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
   if (batchWindows < 1) throw UsageError("infer: --batch must be at least 1");
+  validateEngineChoice(engine, precision);
 }
 
 namespace {
@@ -45,17 +47,6 @@ bool underMpi() {
   return initialised != 0;
 }
 
-// A --models entry: a folder, a job name under WORK/models ("efficientnet_b0-f0"), or BACKBONE/FOLD.
-fs::path modelPath(const std::string& entry, const fs::path& work) {
-  if (fs::is_directory(entry)) return entry;
-  std::string name = entry;
-  if (auto slash = name.find('/'); slash != std::string::npos && !fs::exists(work / "models" / name))
-    name = name.substr(0, slash) + "-f" + name.substr(slash + 1);
-  const fs::path dir = work / "models" / name;
-  if (!fs::is_directory(dir)) throw UsageError("infer: --models " + entry + ": no such model folder (" + dir.string() + ")");
-  return dir;
-}
-
 std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& storePath) {
   const fs::path folder = o.data / o.set;
   if (fs::is_directory(folder)) return listSoundscapes(folder);
@@ -66,7 +57,7 @@ std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& sto
   return out;
 }
 
-json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCounts& c, int ranks) {
+json reportJson(const InferOptions& o, const Ensemble& e, const Predictions& p, const SubmissionCounts& c, int ranks) {
   json failures = json::array();
   for (const auto& f : p.failures) failures.push_back({{"soundscape", f.id}, {"source", f.source}, {"reason", f.reason}});
   return {{"submission", o.out.string()},
@@ -84,6 +75,9 @@ json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCou
           {"dropped_tta", p.droppedTta},
           {"dropped_models", p.droppedModels},
           {"reduce", o.reduce},
+          {"engine", e.engine()},
+          {"precision", e.precision()},
+          {"openvino", openVinoVersion()},
           {"time_budget_minutes", ranks == 1 ? o.timeBudgetMinutes : 0.0},
           {"projected_seconds", p.projectedSeconds},
           {"seconds", p.seconds}};
@@ -111,6 +105,7 @@ InferSummary runInfer(const InferOptions& o) {
   eo.device = o.device;
   eo.channelsLast = o.channelsLast;
   eo.foldBatchNorm = o.foldBatchNorm;
+  eo.engine = o.engine, eo.precision = o.precision;
   eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
   const Ensemble ensemble = Ensemble::load(dirs, eo);
 
@@ -124,7 +119,8 @@ InferSummary runInfer(const InferOptions& o) {
   if (root)
     CHORUS_LOG(Info) << "infer: " << soundscapes.size() << " soundscapes, " << ensemble.size() << " models ("
                      << ensemble.featureGroups() << " feature groups), " << po.tta.size() << " TTA variants, "
-                     << ranks << (mpi ? " MPI ranks" : " process (no MPI)");
+                     << ranks << (mpi ? " MPI ranks" : " process (no MPI)") << ", engine " << ensemble.engine() << " "
+                     << ensemble.precision();
   const Predictions p = mpi ? predictSharded(ensemble, soundscapes, po, *mpi, inferDir / "parts")
                             : predict(ensemble, soundscapes, po);
 
@@ -137,7 +133,7 @@ InferSummary runInfer(const InferOptions& o) {
       const auto values = reduce(p.logits, p.models.size(), p.rows(), p.classes.size(), p.weights, parseReduce(o.reduce));
       const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
       const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
-      writeFileAtomic(inferDir / "report.json", reportJson(o, p, counts, ranks).dump(1) + "\n");
+      writeFileAtomic(inferDir / "report.json", reportJson(o, ensemble, p, counts, ranks).dump(1) + "\n");
       summary.rows = counts.rows, summary.missingRows = counts.missingRows, summary.extraRows = counts.extraRows;
       summary.failed = p.failures.size();
       summary.exitCode = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;

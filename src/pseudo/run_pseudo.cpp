@@ -8,6 +8,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
+#include "infer/engine.hpp"
 #include "pseudo/pseudo.hpp"
 #include "store/feature_store.hpp"
 
@@ -22,6 +23,7 @@ void PseudoStageOptions::validate() const {
   if (batchWindows < 1) throw UsageError("pseudo: --batch must be at least 1");
   if (maxFailures < 0) throw UsageError("pseudo: --max-failures must not be negative");
   if (!tta.empty()) infer::validateTta(tta);
+  infer::validateEngineChoice(engine, precision);
   select.validate();
 }
 
@@ -54,7 +56,7 @@ std::vector<infer::Soundscape> soundscapesOf(const fs::path& folder, const fs::p
   return out;
 }
 
-json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const Selection& s) {
+json reportJson(const PseudoStageOptions& o, const infer::Ensemble& e, const infer::Predictions& p, const Selection& s) {
   json perClass = json::object();
   for (size_t k = 0; k < p.classes.size(); ++k)
     if (s.nonzero[k] > 0) perClass[p.classes[k]] = {{"top", s.top[k]}, {"nonzero", s.nonzero[k]}};
@@ -71,6 +73,9 @@ json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const 
           {"reduce", infer::toString(o.select.reduce)},
           {"tta", p.tta},
           {"models", p.models},
+          {"engine", e.engine()},
+          {"precision", e.precision()},
+          {"openvino", infer::openVinoVersion()},
           {"out_of_fold", groups},
           {"windows", s.windows},
           {"kept", s.kept.size()},
@@ -96,6 +101,7 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
   infer::EnsembleOptions eo;
   eo.threads = o.threads;
   eo.device = o.device;
+  eo.engine = o.engine, eo.precision = o.precision;
   eo.species = o.work / "meta" / "species_list.csv";
   const infer::Ensemble ensemble = infer::Ensemble::load(teacherModels(o.work, o.round), eo);
 
@@ -120,7 +126,7 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
       infer::writePredictions(dir / "predictions.h5", p);
       writePseudoH5(dir / dataset::kPseudoH5Name, p.classes, s.kept, o.select, o.round);
       writeFileAtomic(dir / dataset::kPseudoCsvName, dataset::pseudoCsvText(p.classes, s.kept));
-      writeFileAtomic(dir / "report.json", reportJson(o, p, s).dump(1) + "\n");
+      writeFileAtomic(dir / "report.json", reportJson(o, ensemble, p, s).dump(1) + "\n");
       summary.windows = s.windows, summary.kept = s.kept.size(), summary.belowThreshold = s.belowThreshold;
       summary.noOutOfFoldModel = s.noOutOfFoldModel;
       const ExitCode code = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;
