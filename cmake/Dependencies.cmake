@@ -1,5 +1,6 @@
 # Every third-party library, found once here. Layers link the imported targets below:
 #   MPI::MPI_CXX  chorus::hdf5  chorus::sndfile  chorus::soxr  chorus::fftw3f  CLI11::CLI11  torch
+#   openvino::runtime (when CHORUS_WITH_OPENVINO)
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(MPI REQUIRED COMPONENTS C CXX)
@@ -71,6 +72,31 @@ if(CHORUS_TORCH_CUDA)
   endif()
 endif()
 message(STATUS "torch ${Torch_VERSION}: CUDA ${CHORUS_TORCH_CUDA}, NCCL ${CHORUS_NCCL}")
+
+# OpenVINO from the `openvino` wheel (tools/setup.sh installs it): like torch's, the wheel ships the
+# C++ headers, the libraries and OpenVINOConfig.cmake (in its cmake/ folder). AUTO: used when found.
+set(CHORUS_WITH_OPENVINO AUTO CACHE STRING "Build the OpenVINO inference engine: AUTO, ON or OFF")
+set_property(CACHE CHORUS_WITH_OPENVINO PROPERTY STRINGS AUTO ON OFF)
+set(CHORUS_OPENVINO OFF)
+if(NOT CHORUS_WITH_OPENVINO STREQUAL "OFF")
+  if(NOT OpenVINO_DIR)
+    if(NOT Python3_EXECUTABLE)
+      find_package(Python3 COMPONENTS Interpreter QUIET)
+    endif()
+    execute_process(COMMAND ${Python3_EXECUTABLE} -c "import openvino, os; print(os.path.dirname(openvino.__file__))"
+      OUTPUT_VARIABLE CHORUS_OPENVINO_PACKAGE OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    if(CHORUS_OPENVINO_PACKAGE AND EXISTS ${CHORUS_OPENVINO_PACKAGE}/cmake/OpenVINOConfig.cmake)
+      set(OpenVINO_DIR ${CHORUS_OPENVINO_PACKAGE}/cmake)
+    endif()
+  endif()
+  find_package(OpenVINO QUIET COMPONENTS Runtime)
+  if(OpenVINO_FOUND)
+    set(CHORUS_OPENVINO ON)
+  elseif(CHORUS_WITH_OPENVINO STREQUAL "ON")
+    message(FATAL_ERROR "CHORUS_WITH_OPENVINO=ON, but OpenVINOConfig.cmake was not found: run tools/setup.sh")
+  endif()
+endif()
+message(STATUS "OpenVINO engine: ${CHORUS_OPENVINO} ${OpenVINO_VERSION}")
 
 if(CHORUS_BUILD_TESTS)
   find_package(GTest REQUIRED)

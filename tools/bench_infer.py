@@ -13,6 +13,9 @@ reference: the same architectures as TorchScript (timm tf_efficientnet_b0 / tf_e
            variants. Model loading is excluded from the reference (generous to it).
 A second reference, "tuned", is the same loop with channels-last models and torch.jit.freeze +
 optimize_for_inference (batch norms folded into convolutions): what our binary does by default.
+A third, "openvino": the 2nd-place teams' route, timm -> openvino.convert_model (example input 48 x 1 x
+128 x 313), compiled for the CPU with the same thread count (f32 precision hint), the same loop around it.
+Ours runs once per engine: --engine torch, --engine openvino (f32), and openvino bf16 where the CPU has it.
 Prints the per-soundscape times, their ratio, and the projection for 600 soundscapes on 4 cores
 (CPU seconds per soundscape at 1 thread x 600 / 4, assuming 4 single-thread processes scale linearly).
 """
@@ -31,7 +34,7 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
-def ours(args, threads, scape_dir):
+def ours(args, threads, scape_dir, engine="torch", precision="f32"):
     models = sorted(d for d in glob.glob(os.path.join(args.work, "models", "*")) if os.path.isdir(d))
     b0 = [d for d in models if os.path.basename(d).startswith("efficientnet_b0-")]
     v2 = [d for d in models if os.path.basename(d).startswith("efficientnetv2_b0-")]
@@ -40,7 +43,8 @@ def ours(args, threads, scape_dir):
     chosen = [b0[i % len(b0)] for i in range(5)] + [v2[i % len(v2)] for i in range(5)]
     out = os.path.join(tempfile.mkdtemp(), "sub.csv")
     cmd = [args.chorus, "infer", "--data", args.data, "--work", args.work, "--out", out, "--set", scape_dir,
-           "--threads", str(threads), "--time-budget", "0", "--log-level", "warn", "--models"] + chosen
+           "--threads", str(threads), "--time-budget", "0", "--log-level", "warn", "--engine", engine,
+           "--precision", precision, "--models"] + chosen
     env = dict(os.environ)
     for v in ("OMPI_COMM_WORLD_SIZE", "PMIX_RANK"):
         env.pop(v, None)
@@ -49,7 +53,22 @@ def ours(args, threads, scape_dir):
     return time.perf_counter() - t0, children_cpu() - c0
 
 
-def reference(args, threads, files, tuned=False):
+def openvino_models(names, threads, K):
+    import openvino as ov
+    import timm
+    import torch
+
+    core = ov.Core()
+    cfg = {"INFERENCE_NUM_THREADS": threads, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY",
+           "INFERENCE_PRECISION_HINT": "f32"}
+    compiled = {}
+    for name in set(names):
+        m = timm.create_model(name, pretrained=False, in_chans=1, num_classes=K).eval()
+        compiled[name] = core.compile_model(ov.convert_model(m, example_input=torch.zeros(48, 1, 128, 313)), "CPU", cfg)
+    return [compiled[n] for n in names]  # the same compiled model per architecture: weights do not change the time
+
+
+def reference(args, threads, files, tuned=False, openvino=False):
     import soundfile as sf
     import timm
     import torch
@@ -58,7 +77,10 @@ def reference(args, threads, files, tuned=False):
     torch.set_num_threads(threads)
     K = args.classes
     models = []
-    for name in ["tf_efficientnet_b0"] * 5 + ["tf_efficientnetv2_b0"] * 5:
+    names = ["tf_efficientnet_b0"] * 5 + ["tf_efficientnetv2_b0"] * 5
+    if openvino:
+        models = openvino_models(names, threads, K)
+    for name in names if not openvino else []:
         m = timm.create_model(name, pretrained=False, in_chans=1, num_classes=K).eval()
         if tuned:  # what a careful Python user would do: channels-last, frozen graph with BN folded into convs
             m = m.to(memory_format=torch.channels_last)
@@ -70,7 +92,7 @@ def reference(args, threads, files, tuned=False):
     with torch.inference_mode():  # warm-up, as our process warms up on its first soundscape
         x = torch.zeros(48, 1, 128, 313)
         for m in models[:1] + models[5:6]:
-            m(x)
+            m(x.numpy()) if openvino else m(x)
         t0, c0 = time.perf_counter(), time.process_time()
         for f in files:
             audio, sr = sf.read(f, dtype="float32")
@@ -87,7 +109,10 @@ def reference(args, threads, files, tuned=False):
             if tuned:
                 batch = batch.contiguous(memory_format=torch.channels_last)
             for m in models:
-                m(batch).view(4, 12, K).mean(0)
+                if openvino:
+                    m(batch.numpy())[0].reshape(4, 12, K).mean(0)
+                else:
+                    m(batch).view(4, 12, K).mean(0)
         return time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -98,6 +123,7 @@ def main():
     ap.add_argument("--set", default="test_soundscapes")
     ap.add_argument("--soundscapes", type=int, default=4)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--bf16", action="store_true", help="also chorus --engine openvino --precision bf16")
     ap.add_argument("--chorus", default=os.path.join(os.path.dirname(__file__), "..", "build", "chorus"))
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(args.data, args.set, "*.ogg")))[: args.soundscapes]
@@ -114,18 +140,28 @@ def main():
         args.classes = sum(1 for _ in fh) - 1
     n = len(files)
     print(f"{n} soundscapes, 10 models (5 B0 + 5 V2-B0) x 4 TTA, {args.classes} classes")
-    print(f"{'threads':>7} {'reference':>9} {'ours s/scape':>13} {'(cpu)':>8} {'python s/scape':>15} {'(cpu)':>8} "
-          f"{'ratio':>6} {'(cpu)':>6}")
+    engines = [("torch", "f32"), ("openvino", "f32")] + ([("openvino", "bf16")] if args.bf16 else [])
+    # The IR is written once, outside the timings (chorus infer would otherwise export on first use).
+    trained = sorted(d for d in glob.glob(os.path.join(args.work, "models", "*")) if os.path.isdir(d))
+    subprocess.run([args.chorus, "export", "--work", args.work, "--log-level", "warn", "--models"] + trained, check=True)
+    print(f"{'threads':>7} {'ours':>14} {'s/scape':>8} {'(cpu)':>7}")
     per1 = {}
     for t in args.threads:
-        ow, oc = ours(args, t, sub)
-        for tuned in (False, True):
-            rw, rc = reference(args, t, files, tuned)
-            name = "tuned" if tuned else "plain"
-            print(f"{t:>7} {name:>9} {ow / n:>13.3f} {oc / n:>8.3f} {rw / n:>15.3f} {rc / n:>8.3f} "
-                  f"{rw / ow:>6.2f}x {rc / oc:>5.2f}x", flush=True)
+        for engine, precision in engines:
+            ow, oc = ours(args, t, sub, engine, precision)
+            print(f"{t:>7} {engine + ' ' + precision:>14} {ow / n:>8.3f} {oc / n:>7.3f}", flush=True)
             if t == 1:
-                per1["ours"], per1["python " + name] = oc / n, rc / n
+                per1[f"chorus {engine} {precision}"] = oc / n
+        for name, kw in (("plain", {}), ("tuned", {"tuned": True}), ("openvino", {"openvino": True})):
+            rw, rc = reference(args, t, files, **kw)
+            print(f"{t:>7} {'python ' + name:>14} {rw / n:>8.3f} {rc / n:>7.3f}", flush=True)
+            if t == 1:
+                per1["python " + name] = rc / n
+    if per1:
+        print("seconds of CPU per soundscape at 1 thread, and each against the Python OpenVINO loop:")
+        base = per1.get("python openvino")
+        for k, v in per1.items():
+            print(f"  {k:<22} {v:7.3f}" + (f"   {base / v:5.2f}x" if base else ""))
     if per1:
         # From CPU seconds: on a shared machine wall time measures the neighbours, CPU time the work.
         print("projection, 600 soundscapes on 4 cores (4 one-thread processes, from CPU s at 1 thread): " +

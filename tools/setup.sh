@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what chorus needs on a fresh Debian 12 machine, then configures and builds it.
 # Idempotent: a second run installs nothing and rebuilds only what changed (ccache + ninja).
-#   tools/setup.sh            # packages, PyTorch, configure, build
+#   tools/setup.sh            # packages, PyTorch, OpenVINO, configure, build
 #   BUILD_DIR=... tools/setup.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 TORCH_VERSION=${TORCH_VERSION:-2.11.0}
+OPENVINO_VERSION=${OPENVINO_VERSION:-2026.4.1}
 PYTHON=${PYTHON:-python3}
 SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
 
@@ -36,6 +37,13 @@ fi
 "$PYTHON" -c "import numpy, sklearn, h5py, soundfile, torchaudio, librosa, timm" 2>/dev/null ||
   "$PYTHON" -m pip install -q numpy scikit-learn h5py soundfile "torch==$TORCH_VERSION" torchaudio==2.11.0 \
     librosa timm torchvision==0.26.0
+
+# OpenVINO: its wheel carries the C++ runtime (headers, CPU plugin, TBB, OpenVINOConfig.cmake) for
+# the openvino inference engine; CMake finds it through the wheel (CHORUS_WITH_OPENVINO=AUTO).
+if ! "$PYTHON" -c "import openvino, sys; sys.exit(0 if openvino.__version__.startswith('$OPENVINO_VERSION') else 1)" 2>/dev/null; then
+  echo "setup: installing openvino==$OPENVINO_VERSION from PyPI"
+  "$PYTHON" -m pip install -q "openvino==$OPENVINO_VERSION"
+fi
 
 ccache --max-size=10G >/dev/null 2>&1 || true
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$(command -v "$PYTHON")"

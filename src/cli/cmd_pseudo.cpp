@@ -39,6 +39,7 @@ Command addPseudo(CLI::App& parent) {
   app->add_option("--threads", o->threads, "Torch intra-op threads per process (<= 0: every core)")->capture_default_str();
   app->add_option("--batch", o->batchWindows, "Windows x variants per forward call")->capture_default_str();
   app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
+  addEngineOptions(*app, o->engine, o->precision);
   app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
   app->add_option("--teacher", o->teacher,
                   "Teacher store (HDF5, README \"Teachers\") over train_soundscapes: pseudo-labels from a pretrained "

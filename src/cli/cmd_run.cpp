@@ -13,6 +13,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
+#include "infer/engine.hpp"
 #include "model/build_info.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -65,7 +66,8 @@ nlohmann::ordered_json versions() {
   auto b = model::buildInfo();
   return {{"chorus", chorusVersion()}, {"torch", b.torchVersion},
           {"cuda", {{"compiled", b.cudaCompiled}, {"available", b.cudaAvailable}, {"devices", b.cudaDevices}}},
-          {"nccl", {{"compiled", b.ncclCompiled}, {"available", b.ncclAvailable}, {"version", b.ncclVersion}}}};
+          {"nccl", {{"compiled", b.ncclCompiled}, {"available", b.ncclAvailable}, {"version", b.ncclVersion}}},
+          {"openvino", infer::openVinoVersion()}};
 }
 
 }  // namespace

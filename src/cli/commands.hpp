@@ -25,6 +25,10 @@ struct TeacherArgs;  // teachers.hpp: the [teachers] section chorus run reads
 Command addRun(CLI::App& parent, std::shared_ptr<const TeacherArgs> teachers);
 Command addReport(CLI::App& parent);
 Command addTunePost(CLI::App& parent);
+Command addExport(CLI::App& parent);
+
+// --engine and --precision of infer and pseudo (infer/engine.hpp), bound to the stage's fields.
+void addEngineOptions(CLI::App& app, std::string& engine, std::string& precision);
 
 // The top-level app with every subcommand (main.cpp); `level` and `version` are bound to
 // --log-level and --version.

@@ -76,6 +76,7 @@ std::unique_ptr<CLI::App> makeApp(std::vector<Command>& commands, std::string& l
       chorus::cli::addTeachers(app, teachers),
       chorus::cli::addReport(app),
       chorus::cli::addTunePost(app),
+      chorus::cli::addExport(app),
   };
 
   for (auto& command : commands) {

@@ -26,6 +26,51 @@ int foldOfName(const std::string& name) {
   return job ? job->fold : -1;
 }
 
+// A copy of `t` whose strides really are NHWC. t.contiguous(ChannelsLast) is a no-op for a tensor
+// with one channel (the stem's weight for a 1-channel mel): its NCHW strides already count as
+// channels-last-contiguous, so the stem convolution chose NCHW and every later layer followed.
+torch::Tensor nhwc(const torch::Tensor& t) { return torch::empty_like(t, torch::MemoryFormat::ChannelsLast).copy_(t); }
+
+int foldOf(const train::TrainState& state, const std::string& name) {
+  try {
+    return json::parse(state.config).value("fold", foldOfName(name));
+  } catch (const json::exception&) {
+    return foldOfName(name);
+  }
+}
+
+// A TorchScript model has no graph of ours: it runs on libtorch whatever the engine.
+bool useTorch(const std::string& engine, const model::ModelOptions& mo) {
+  if (engine == "torch") return true;
+  if (mo.isTorchScript() || mo.head == "none") {
+    CHORUS_LOG(Warn) << mo.backbone << ": no OpenVINO graph for a TorchScript model, it runs on libtorch";
+    return true;
+  }
+  return false;
+}
+
+// The checkpoint's Classifier for the torch engine: eval mode, on `device`, BatchNorms folded,
+// channels-last weights, as EnsembleOptions asks.
+model::Classifier torchNet(const model::ModelOptions& mo, const fs::path& dir, torch::Device device,
+                           const EnsembleOptions& o) {
+  model::Classifier net = model::makeModel(mo);
+  model::loadWeights(*net, dir / "weights.pt");  // strict: a head of another class count fails, naming the file
+  net->eval();
+  net->to(device);
+  if (o.foldBatchNorm) {
+    const int folded = foldBatchNorms(*net);
+    CHORUS_LOG(Debug) << dir.string() << ": " << folded << " BatchNorms folded into their convolutions";
+  }
+  if (o.channelsLast) {
+    torch::NoGradGuard noGrad;
+    for (auto& t : net->parameters()) if (t.dim() == 4) t.set_data(nhwc(t));
+    for (auto& t : net->buffers()) if (t.dim() == 4) t.set_data(nhwc(t));
+  }
+  return net;
+}
+
+}  // namespace
+
 fs::path resolveCheckpoint(const fs::path& dir, const std::string& pointer) {
   if (fs::exists(dir / "state.json")) return dir;
   if (!fs::is_directory(dir)) throw InputError(dir.string() + ": no such model folder");
@@ -34,12 +79,34 @@ fs::path resolveCheckpoint(const fs::path& dir, const std::string& pointer) {
   throw InputError(dir.string() + ": no checkpoint (neither " + pointer + ".json nor last.json, nor state.json)");
 }
 
-// A copy of `t` whose strides really are NHWC. t.contiguous(ChannelsLast) is a no-op for a tensor
-// with one channel (the stem's weight for a 1-channel mel): its NCHW strides already count as
-// channels-last-contiguous, so the stem convolution chose NCHW and every later layer followed.
-torch::Tensor nhwc(const torch::Tensor& t) { return torch::empty_like(t, torch::MemoryFormat::ChannelsLast).copy_(t); }
+std::string modelName(const fs::path& given, const fs::path& checkpoint) {
+  return fs::exists(given / "state.json") ? checkpoint.parent_path().filename().string() : given.filename().string();
+}
 
-}  // namespace
+fs::path modelPath(const std::string& entry, const fs::path& work) {
+  if (fs::is_directory(entry)) return entry;
+  std::string name = entry;
+  if (name.find('/') != std::string::npos && !fs::exists(work / "models" / name))
+    name = meta::parseJobSpec(entry, "--models").name();
+  const fs::path dir = work / "models" / name;
+  if (!fs::is_directory(dir)) throw UsageError("--models " + entry + ": no such model folder (" + dir.string() + ")");
+  return dir;
+}
+
+model::ModelOptions modelOptionsOf(const train::TrainState& state, const fs::path& dir, int numClasses) {
+  model::ModelOptions mo;
+  try {
+    const json config = json::parse(state.config);
+    mo.backbone = config.at("backbone").get<std::string>();
+    mo.head = config.value("head", mo.head);
+    mo.dropRate = config.value("drop_rate", mo.dropRate);
+    mo.dropPathRate = config.value("drop_path_rate", mo.dropPathRate);
+  } catch (const json::exception& e) {
+    throw InputError((dir / "state.json").string() + ": config without a usable backbone: " + e.what());
+  }
+  mo.numClasses = numClasses;
+  return mo;
+}
 
 // foldBatchNorms (ensemble_impl.hpp): w' = w * g / sqrt(var + eps) per
 // output channel, b' = (b - mean) * g / sqrt(var + eps) + beta, and the BatchNorm then passes its
@@ -97,6 +164,8 @@ const std::vector<std::string>& Ensemble::classes() const { return impl_->classe
 size_t Ensemble::featureGroups() const { return impl_->groupFeatures.size(); }
 size_t Ensemble::groupOf(size_t m) const { return impl_->group.at(m); }
 const std::map<std::string, std::string>& Ensemble::groupFeatures(size_t g) const { return impl_->groupFeatures.at(g); }
+const std::string& Ensemble::engine() const { return impl_->engine; }
+const std::string& Ensemble::precision() const { return impl_->precision; }
 
 Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions& o) {
   if (dirs.empty()) throw UsageError("infer: no models to load");
@@ -111,42 +180,20 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
   impl->threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(impl->threads);
   impl->channelsLast = o.channelsLast;
+  impl->engine = resolveEngine(o.engine, o.precision, cuda);
+  impl->precision = o.precision;
 
   for (size_t i = 0; i < dirs.size(); ++i) {
     const fs::path dir = resolveCheckpoint(dirs[i], o.pointer);
     const train::TrainState state = train::readState(dir);
     ModelInfo info;
     info.dir = dir;
-    info.name = fs::exists(dirs[i] / "state.json") ? dir.parent_path().filename().string() : dirs[i].filename().string();
+    info.name = modelName(dirs[i], dir);
     info.features = state.features;
     info.weight = o.weights.empty() ? 1.0 : o.weights[i];
-    model::ModelOptions mo;
-    try {
-      const json config = json::parse(state.config);
-      mo.backbone = config.at("backbone").get<std::string>();
-      mo.head = config.value("head", mo.head);
-      mo.dropRate = config.value("drop_rate", mo.dropRate);
-      mo.dropPathRate = config.value("drop_path_rate", mo.dropPathRate);
-      info.fold = config.value("fold", foldOfName(info.name));
-    } catch (const json::exception& e) {
-      throw InputError((dir / "state.json").string() + ": config without a usable backbone: " + e.what());
-    }
-    mo.numClasses = int(impl->classes.size());
+    const model::ModelOptions mo = modelOptionsOf(state, dir, int(impl->classes.size()));
+    info.fold = foldOf(state, info.name);
     info.backbone = mo.backbone, info.head = mo.head;
-    model::Classifier net = model::makeModel(mo);
-    model::loadWeights(*net, dir / "weights.pt");  // strict: a head of another class count fails, naming the file
-    net->eval();
-    net->to(impl->device);
-    if (o.foldBatchNorm) {
-      const int folded = foldBatchNorms(*net);
-      CHORUS_LOG(Debug) << dir.string() << ": " << folded << " BatchNorms folded into their convolutions";
-    }
-    if (o.channelsLast) {
-      torch::NoGradGuard noGrad;
-      for (auto& t : net->parameters()) if (t.dim() == 4) t.set_data(nhwc(t));
-      for (auto& t : net->buffers()) if (t.dim() == 4) t.set_data(nhwc(t));
-    }
-
     const audio::MelOptions mel = audio::MelOptions::fromAttributes(state.features);
     const auto melKeys = mel.describe();
     auto g = std::find(impl->groupFeatures.begin(), impl->groupFeatures.end(), melKeys);
@@ -157,9 +204,17 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
     }
     impl->group.push_back(size_t(g - impl->groupFeatures.begin()));
     impl->norms.push_back(dataset::Normalisation::fromDescription(state.features));
-    impl->nets.push_back(net);
+    if (useTorch(impl->engine, mo)) {
+      model::Classifier net = torchNet(mo, dir, impl->device, o);
+      impl->nets.push_back(net);
+      impl->engines.push_back(makeTorchEngine(net, impl->device, o.channelsLast));
+    } else {
+      impl->nets.push_back(nullptr);
+      impl->engines.push_back(makeOpenVinoEngine(openVinoIr(dir, mo), impl->threads, impl->precision == "bf16", mel, mo.numClasses));
+    }
+    info.engine = impl->engines.back()->name();
     CHORUS_LOG(Info) << "model " << info.name << ": " << dir.string() << " (" << mo.backbone << ", fold " << info.fold
-                     << ", feature group " << impl->group.back() << ")";
+                     << ", feature group " << impl->group.back() << ", engine " << info.engine << ")";
     impl->infos.push_back(std::move(info));
   }
   return Ensemble(std::move(impl));

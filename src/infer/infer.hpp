@@ -32,6 +32,8 @@ struct InferOptions {
   std::string device = "cpu";               // cpu | cuda | auto
   bool channelsLast = true;                 // EnsembleOptions::channelsLast
   bool foldBatchNorm = true;                // EnsembleOptions::foldBatchNorm
+  std::string engine = "auto";              // auto | torch | openvino (EnsembleOptions::engine)
+  std::string precision = "f32";            // f32 | bf16 (openvino only)
   long maxFailures = 0;                     // failed soundscapes tolerated before exit code 4
   std::filesystem::path sampleSubmission;   // empty: DATA/sample_submission.csv
   std::filesystem::path species;            // empty: WORK/meta/species_list.csv

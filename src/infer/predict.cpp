@@ -85,16 +85,21 @@ torch::Tensor variantBatch(const SoundscapeFeatures& f, const PreparedSoundscape
   return x;
 }
 
-// A model's logits for every row of `db`: W x V x K.
+// A model's logits for every row of `db`: W x V x K. Normalised on the CPU, then through the
+// model's engine `batch` rows at a time.
 torch::Tensor runModel(const Ensemble::Impl& e, size_t m, const torch::Tensor& db, int64_t windows, int batch) {
-  c10::InferenceMode inference;  // no autograd bookkeeping at all (cheaper than NoGradGuard)
+  c10::InferenceMode inference;
   const auto& norm = e.norms[m];
-  torch::Tensor x = ((db - norm.meanDb) / norm.stdDb).to(e.device);
-  if (e.channelsLast) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
-  std::vector<torch::Tensor> parts;
-  for (int64_t first = 0; first < x.size(0); first += batch)
-    parts.push_back(e.nets[m]->forward(x.narrow(0, first, std::min<int64_t>(batch, x.size(0) - first))).to(torch::kCPU, torch::kFloat));
-  return torch::cat(parts).view({windows, x.size(0) / windows, -1});
+  const torch::Tensor x = ((db - norm.meanDb) / norm.stdDb).contiguous();
+  const int64_t rows = x.size(0), channels = x.size(1), mels = x.size(2), frames = x.size(3);
+  std::vector<float> logits;
+  for (int64_t first = 0; first < rows; first += batch) {
+    const int64_t n = std::min<int64_t>(batch, rows - first);
+    const auto part = e.engines[m]->logits(x.data_ptr<float>() + first * channels * mels * frames, n, channels, mels, frames);
+    logits.insert(logits.end(), part.begin(), part.end());
+  }
+  const int64_t classes = int64_t(logits.size()) / rows;
+  return torch::from_blob(logits.data(), {windows, rows / windows, classes}).clone();
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ struct ModelInfo {
   int fold = -1;                    // the fold it held out (-1: unknown); pseudo's out-of-fold rule
   std::map<std::string, std::string> features;  // mel parameters + normalisation (norm_*), as trained
   double weight = 1.0;              // the reducer's per-model weight
+  std::string engine;               // what runs it: torch | openvino (engine.hpp)
 };
 
 struct EnsembleOptions {
@@ -59,6 +60,10 @@ struct EnsembleOptions {
   // Each eval-mode BatchNorm folded into the convolution before it (load time, inference only):
   // EfficientNet-B0 ~1.3x more on top. Logits equal the unfolded model's up to float rounding.
   bool foldBatchNorm = true;
+  // What runs the models (engine.hpp): auto (openvino on the CPU when built with it, torch on CUDA),
+  // torch or openvino; precision f32, or bf16 (openvino on a CPU that reports BF16).
+  std::string engine = "auto";
+  std::string precision = "f32";
   std::filesystem::path species;    // species_list.csv giving the K output classes (its primary_label
                                     // column, in order); required: a model's outputs are only labels here
 };
@@ -67,6 +72,10 @@ struct EnsembleOptions {
 // last.json), in fold-major order (f0 of every backbone, then f1, ...), so that dropping models
 // from the end of the list (the time budget) keeps every backbone as long as possible.
 std::vector<std::filesystem::path> modelDirs(const std::filesystem::path& modelsFolder);
+
+// A --models entry: a folder, a job name under WORK/models ("efficientnet_b0-f0"), or BACKBONE/FOLD
+// (UsageError naming it when there is no such folder).
+std::filesystem::path modelPath(const std::string& entry, const std::filesystem::path& work);
 
 // Models loaded once, in eval mode, each with its mel parameters and normalisation.
 class Ensemble {
@@ -87,6 +96,8 @@ class Ensemble {
   size_t featureGroups() const;
   size_t groupOf(size_t m) const;
   const std::map<std::string, std::string>& groupFeatures(size_t g) const;  // the mel keys only
+  const std::string& engine() const;     // as resolved: torch | openvino (a TorchScript member runs on torch)
+  const std::string& precision() const;  // f32 | bf16
 
   struct Impl;
   Impl& impl() const { return *impl_; }

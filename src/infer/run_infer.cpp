@@ -10,13 +10,13 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
+#include "infer/engine.hpp"
 #include "infer/infer.hpp"
 #include "infer/postprocess.hpp"
 #include "infer/predict.hpp"
 #include "infer/reducer.hpp"
 #include "infer/submission.hpp"
 #include "infer/teacher_member.hpp"
-#include "meta/job_name.hpp"
 #include "store/feature_store.hpp"
 #include "store/teacher_store.hpp"
 
@@ -37,6 +37,7 @@ void InferOptions::validate() const {
   if (batchWindows < 1) throw UsageError("infer: --batch must be at least 1");
   store::requireTeacherWeight(teacherWeight, "infer");
   if (!teacher.empty() && !fs::is_regular_file(teacher)) throw UsageError("infer: --teacher " + teacher.string() + ": no such file");
+  validateEngineChoice(engine, precision);
 }
 
 namespace {
@@ -51,17 +52,6 @@ bool underMpi() {
   int initialised = 0;
   MPI_Initialized(&initialised);
   return initialised != 0;
-}
-
-// A --models entry: a folder, a job name under WORK/models ("efficientnet_b0-f0"), or BACKBONE/FOLD.
-fs::path modelPath(const std::string& entry, const fs::path& work) {
-  if (fs::is_directory(entry)) return entry;
-  std::string name = entry;
-  if (name.find('/') != std::string::npos && !fs::exists(work / "models" / name))
-    name = meta::parseJobSpec(entry, "infer: --models").name();
-  const fs::path dir = work / "models" / name;
-  if (!fs::is_directory(dir)) throw UsageError("infer: --models " + entry + ": no such model folder (" + dir.string() + ")");
-  return dir;
 }
 
 std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& storePath) {
@@ -108,7 +98,7 @@ std::vector<double> reduced(const InferOptions& o, const Predictions& p, const s
                            o.teacherWeight);
 }
 
-json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCounts& c, int ranks) {
+json reportJson(const InferOptions& o, const Ensemble& e, const Predictions& p, const SubmissionCounts& c, int ranks) {
   json failures = json::array();
   for (const auto& f : p.failures) failures.push_back({{"soundscape", f.id}, {"source", f.source}, {"reason", f.reason}});
   return {{"submission", o.out.string()},
@@ -127,6 +117,9 @@ json reportJson(const InferOptions& o, const Predictions& p, const SubmissionCou
           {"dropped_models", p.droppedModels},
           {"reduce", o.reduce},
           {"post_processing", o.post.describe()},
+          {"engine", e.engine()},
+          {"precision", e.precision()},
+          {"openvino", openVinoVersion()},
           {"time_budget_minutes", ranks == 1 ? o.timeBudgetMinutes : 0.0},
           {"projected_seconds", p.projectedSeconds},
           {"seconds", p.seconds}};
@@ -154,6 +147,7 @@ InferSummary runInfer(const InferOptions& o) {
   eo.device = o.device;
   eo.channelsLast = o.channelsLast;
   eo.foldBatchNorm = o.foldBatchNorm;
+  eo.engine = o.engine, eo.precision = o.precision;
   eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
   const Ensemble ensemble = Ensemble::load(dirs, eo);
   // Read on every rank before the predictions, so a bad store fails in seconds and nowhere waits.
@@ -170,7 +164,8 @@ InferSummary runInfer(const InferOptions& o) {
   if (root)
     CHORUS_LOG(Info) << "infer: " << soundscapes.size() << " soundscapes, " << ensemble.size() << " models ("
                      << ensemble.featureGroups() << " feature groups), " << po.tta.size() << " TTA variants, "
-                     << ranks << (mpi ? " MPI ranks" : " process (no MPI)");
+                     << ranks << (mpi ? " MPI ranks" : " process (no MPI)") << ", engine " << ensemble.engine() << " "
+                     << ensemble.precision();
   const Predictions p = mpi ? predictSharded(ensemble, soundscapes, po, *mpi, inferDir / "parts")
                             : predict(ensemble, soundscapes, po);
 
@@ -186,7 +181,7 @@ InferSummary runInfer(const InferOptions& o) {
       const auto values = reduced(o, p, logits, teacher ? &*teacher : nullptr, teacherReport);
       const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
       const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
-      json report = reportJson(o, p, counts, ranks);
+      json report = reportJson(o, ensemble, p, counts, ranks);
       report["teacher"] = teacherReport;
       writeFileAtomic(inferDir / "report.json", report.dump(1) + "\n");
       summary.rows = counts.rows, summary.missingRows = counts.missingRows, summary.extraRows = counts.extraRows;

@@ -2,6 +2,7 @@
 // layer scale, timm's init 1e-6; ModelOptions::layerScaleInit, 0.1 by default for training from
 // scratch on short schedules) with head_norm_first=True: the final LayerNorm (norm_pre) acts on the
 // feature map so that a frame-wise head can follow. Module names mirror timm's (backbone.hpp).
+#include "model/arch.hpp"
 #include "model/backbone.hpp"
 #include "model/layers.hpp"
 
@@ -10,8 +11,8 @@ namespace {
 
 namespace nn = torch::nn;
 
-constexpr int64_t kDims[] = {40, 80, 160, 320};
-constexpr int kDepths[] = {2, 2, 6, 2};
+constexpr const int64_t (&kDims)[4] = arch::kConvNextDims;
+constexpr const int (&kDepths)[4] = arch::kConvNextDepths;
 
 nn::Conv2d truncNormalConv(nn::Conv2dOptions options) {
   nn::Conv2d conv(options);

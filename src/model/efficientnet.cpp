@@ -1,7 +1,8 @@
 // EfficientNet-B0 and EfficientNetV2-B0 with the block structure of timm's tf_efficientnet_b0 and
-// tf_efficientnetv2_b0: a stem, stages of blocks (mbconv_blocks.hpp) from timm's arch_def, a 1×1
+// tf_efficientnetv2_b0: a stem, stages of blocks (mbconv_blocks.hpp) from timm's arch_def (arch.hpp), a 1×1
 // head convolution to 1280 channels; stochastic depth growing linearly over the blocks. Module
 // names mirror timm's (backbone.hpp).
+#include "model/arch.hpp"
 #include "model/backbone.hpp"
 #include "model/mbconv_blocks.hpp"
 
@@ -12,34 +13,11 @@ namespace nn = torch::nn;
 
 using mbconv::Block;
 
-// One stage of timm's arch_def string, e.g. ir_r2_k3_s2_e6_c24: kind, repeats, kernel, stride,
-// expansion, output channels (depth and width multipliers 1.0). Squeeze-excitation (se0.25) comes
-// with the ds and ir kinds in both models and with no other.
-enum class Kind { ConvBnAct, DepthwiseSeparable, EdgeResidual, InvertedResidual };
-struct StageSpec {
-  Kind kind;
-  int repeats, kernel, stride, expand, channels;
-};
-using StageList = std::vector<StageSpec>;
-
-// tf_efficientnet_b0: ds_r1_k3_s1_e1_c16, ir_r2_k3_s2_e6_c24, ir_r2_k5_s2_e6_c40, ir_r3_k3_s2_e6_c80,
-// ir_r3_k5_s1_e6_c112, ir_r4_k5_s2_e6_c192, ir_r1_k3_s1_e6_c320.
-const StageList& b0Stages() {
-  static const StageList s = {{Kind::DepthwiseSeparable, 1, 3, 1, 1, 16}, {Kind::InvertedResidual, 2, 3, 2, 6, 24},
-                              {Kind::InvertedResidual, 2, 5, 2, 6, 40},   {Kind::InvertedResidual, 3, 3, 2, 6, 80},
-                              {Kind::InvertedResidual, 3, 5, 1, 6, 112},  {Kind::InvertedResidual, 4, 5, 2, 6, 192},
-                              {Kind::InvertedResidual, 1, 3, 1, 6, 320}};
-  return s;
-}
-
-// tf_efficientnetv2_b0 (efficientnetv2_base): cn_r1_k3_s1_e1_c16_skip, er_r2_k3_s2_e4_c32,
-// er_r2_k3_s2_e4_c48, ir_r3_k3_s2_e4_c96_se0.25, ir_r5_k3_s1_e6_c112_se0.25, ir_r8_k3_s2_e6_c192_se0.25.
-const StageList& v2b0Stages() {
-  static const StageList s = {{Kind::ConvBnAct, 1, 3, 1, 1, 16},         {Kind::EdgeResidual, 2, 3, 2, 4, 32},
-                              {Kind::EdgeResidual, 2, 3, 2, 4, 48},      {Kind::InvertedResidual, 3, 3, 2, 4, 96},
-                              {Kind::InvertedResidual, 5, 3, 1, 6, 112}, {Kind::InvertedResidual, 8, 3, 2, 6, 192}};
-  return s;
-}
+using arch::Kind;
+using arch::StageList;
+using arch::StageSpec;
+using arch::b0Stages;
+using arch::v2b0Stages;
 
 std::shared_ptr<Block> makeBlock(const StageSpec& spec, int64_t in, int64_t stride) {
   switch (spec.kind) {
@@ -54,7 +32,7 @@ std::shared_ptr<Block> makeBlock(const StageSpec& spec, int64_t in, int64_t stri
   return nullptr;
 }
 
-constexpr int64_t kStemChannels = 32, kHeadChannels = 1280;
+constexpr int64_t kStemChannels = arch::kEfficientNetStem, kHeadChannels = arch::kEfficientNetHead;
 
 class EfficientNet : public Backbone {
  public:

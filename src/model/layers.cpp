@@ -1,5 +1,7 @@
 #include "model/layers.hpp"
 
+#include "model/arch.hpp"
+
 #include <cmath>
 
 namespace chorus::model {
@@ -51,7 +53,7 @@ torch::Tensor dropPath(const torch::Tensor& x, double p, bool training) {
 }
 
 TfBatchNorm2dImpl::TfBatchNorm2dImpl(int64_t channels)
-    : torch::nn::BatchNorm2dImpl(torch::nn::BatchNorm2dOptions(channels).eps(1e-3).momentum(0.1)) {}
+    : torch::nn::BatchNorm2dImpl(torch::nn::BatchNorm2dOptions(channels).eps(arch::kTfBatchNormEps).momentum(0.1)) {}
 
 torch::Tensor TfBatchNorm2dImpl::forward(const torch::Tensor& x) {
   return folded ? x : torch::nn::BatchNorm2dImpl::forward(x);

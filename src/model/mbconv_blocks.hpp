@@ -2,9 +2,8 @@
 // padding, BatchNorm eps 1e-3, SiLU. Module names mirror timm's, so timm weights load by name.
 // Used by efficientnet.cpp for both EfficientNet-B0 and EfficientNetV2-B0.
 #pragma once
+#include "model/arch.hpp"
 #include "model/layers.hpp"
-
-#include <cmath>
 
 namespace chorus::model::mbconv {
 
@@ -24,9 +23,7 @@ class SqueezeExciteImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SqueezeExcite);
 
-// Squeeze-excitation sized from the block's input channels (timm's se_from_exp=False rule for
-// these models): reduced = round(in * 0.25).
-inline int64_t seChannels(int64_t in) { return std::lround(static_cast<double>(in) * 0.25); }
+using arch::seChannels;
 
 class Block : public torch::nn::Module {
  public:
@@ -34,8 +31,7 @@ class Block : public torch::nn::Module {
   double dropPathRate = 0.0;
 
  protected:
-  // The residual connection exists only where the block keeps the shape.
-  Block(int64_t in, int64_t out, int64_t stride) : hasSkip_(stride == 1 && in == out) {}
+  Block(int64_t in, int64_t out, int64_t stride) : hasSkip_(arch::hasSkip(in, out, stride)) {}
   torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& input) const {
     return hasSkip_ ? dropPath(x, dropPathRate, is_training()) + input : x;
   }

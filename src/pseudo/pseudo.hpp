@@ -32,6 +32,8 @@ struct PseudoStageOptions {
   int threads = 0;                  // torch intra-op threads per rank; <= 0: every core
   int batchWindows = 48;
   std::string device = "cpu";       // cpu | cuda | auto
+  std::string engine = "auto";      // auto | torch | openvino (infer/engine.hpp)
+  std::string precision = "f32";    // f32 | bf16 (openvino only)
   long maxFailures = 0;             // soundscapes that may fail before exit code 4
   std::filesystem::path teacher;    // a teacher store; empty: the ensemble alone
   double teacherWeight = 1.0;       // the teacher's share of each class it has; 1: the teacher alone

@@ -10,6 +10,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
+#include "infer/engine.hpp"
 #include "meta/job_name.hpp"
 #include "pseudo/pseudo.hpp"
 #include "pseudo/teacher_labels.hpp"
@@ -26,6 +27,7 @@ void PseudoStageOptions::validate() const {
   if (batchWindows < 1) throw UsageError("pseudo: --batch must be at least 1");
   if (maxFailures < 0) throw UsageError("pseudo: --max-failures must not be negative");
   if (!tta.empty()) infer::validateTta(tta);
+  infer::validateEngineChoice(engine, precision);
   select.validate();
   TeacherLabelOptions{select, teacherWeight}.validate();
   if (!teacher.empty() && !std::filesystem::is_regular_file(teacher))
@@ -59,12 +61,15 @@ std::vector<infer::Soundscape> soundscapesOf(const fs::path& folder, const fs::p
 
 // The ensemble of round - 1 on every window, sharded over the ranks (collective).
 infer::Predictions predictWindows(const PseudoStageOptions& o, const std::vector<infer::Soundscape>& soundscapes,
-                                  const fs::path& storePath, dist::MpiContext& mpi, const fs::path& dir) {
+                                  const fs::path& storePath, dist::MpiContext& mpi, const fs::path& dir,
+                                  json& engine) {
   infer::EnsembleOptions eo;
   eo.threads = o.threads;
   eo.device = o.device;
+  eo.engine = o.engine, eo.precision = o.precision;
   eo.species = o.work / "meta" / "species_list.csv";
   const infer::Ensemble ensemble = infer::Ensemble::load(teacherModels(o.work, o.round), eo);
+  engine = {{"engine", ensemble.engine()}, {"precision", ensemble.precision()}};
   infer::PredictOptions po;
   po.data = o.data;
   if (fs::exists(storePath)) po.store = storePath;
@@ -117,7 +122,7 @@ json teacherJson(const PseudoStageOptions& o, const TeacherInput& in, const Teac
 }
 
 json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const std::vector<std::string>& classes,
-                const Selection& s, const json& teacher) {
+                const Selection& s, const json& teacher, const json& engine) {
   json perClass = json::object();
   for (size_t k = 0; k < classes.size(); ++k)
     if (s.nonzero[k] > 0) perClass[classes[k]] = {{"top", s.top[k]}, {"nonzero", s.nonzero[k]}};
@@ -135,6 +140,9 @@ json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const 
           {"tta", p.tta},
           {"models", p.models},
           {"teacher", teacher},
+          {"engine", engine.value("engine", "none")},  // none: the teacher alone, no models run
+          {"precision", engine.value("precision", "")},
+          {"openvino", infer::openVinoVersion()},
           {"out_of_fold", groups},
           {"windows", s.windows},
           {"kept", s.kept.size()},
@@ -147,7 +155,7 @@ json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const 
 
 // Rank 0: the labels (ensemble, teacher alone or blend) and every output file.
 Selection writeLabels(const PseudoStageOptions& o, const infer::Predictions& p, const TeacherInput* teacher,
-                      const std::map<std::string, int>& folds, const fs::path& dir) {
+                      const std::map<std::string, int>& folds, const fs::path& dir, const json& engine) {
   std::vector<std::string> classes = p.classes;
   Selection s;
   json teacherReport;  // null without a teacher
@@ -166,7 +174,7 @@ Selection writeLabels(const PseudoStageOptions& o, const infer::Predictions& p, 
   if (!p.models.empty()) infer::writePredictions(dir / "predictions.h5", p);
   writePseudoH5(dir / dataset::kPseudoH5Name, classes, s.kept, o.select, o.round);
   writeFileAtomic(dir / dataset::kPseudoCsvName, dataset::pseudoCsvText(classes, s.kept));
-  writeFileAtomic(dir / "report.json", reportJson(o, p, classes, s, teacherReport).dump(1) + "\n");
+  writeFileAtomic(dir / "report.json", reportJson(o, p, classes, s, teacherReport, engine).dump(1) + "\n");
   return s;
 }
 
@@ -190,14 +198,16 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
     CHORUS_LOG(Info) << "pseudo r" << o.round << ": labels from the teacher " << teacher->store.name << " alone ("
                      << teacher->store.rows() << " windows of " << soundscapes.size() << " soundscapes)";
   // The teacher alone needs no models: no predictions (an empty set).
-  const infer::Predictions p = o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, mpi, dir);
+  json engine = json::object();  // what ran the models (none for the teacher alone)
+  const infer::Predictions p =
+      o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, mpi, dir, engine);
 
   PseudoSummary summary;
   summary.dir = dir;
   std::string outcome = "0";
   if (mpi.isRoot()) {
     try {
-      const Selection s = writeLabels(o, p, teacher ? &*teacher : nullptr, folds, dir);
+      const Selection s = writeLabels(o, p, teacher ? &*teacher : nullptr, folds, dir, engine);
       summary.windows = s.windows, summary.kept = s.kept.size(), summary.belowThreshold = s.belowThreshold;
       summary.noOutOfFoldModel = s.noOutOfFoldModel;
       const ExitCode code = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;

@@ -95,8 +95,11 @@ fs::path makeCheckpoint(const fs::path& models, const std::string& name, int fol
   return models / name;
 }
 
+// The torch engine: these tests are about the prediction loop and the torch model's own options
+// (engine_parity_test.cpp holds OpenVINO against it).
 EnsembleOptions ensembleOptions() {
   EnsembleOptions o;
+  o.engine = "torch";
   o.threads = 1;
   o.species = tinyRoot() / "work" / "meta" / "species_list.csv";
   return o;

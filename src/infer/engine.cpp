@@ -1,0 +1,31 @@
+#include "infer/engine.hpp"
+
+#include "core/error.hpp"
+#include "ovengine/runtime.hpp"
+
+namespace chorus::infer {
+
+void validateEngineChoice(const std::string& engine, const std::string& precision) {
+  if (engine != "auto" && engine != "torch" && engine != "openvino")
+    throw UsageError("--engine must be auto, torch or openvino, not \"" + engine + "\"");
+  if (precision != "f32" && precision != "bf16")
+    throw UsageError("--precision must be f32 or bf16, not \"" + precision + "\"");
+}
+
+std::string resolveEngine(const std::string& engine, const std::string& precision, bool cuda) {
+  validateEngineChoice(engine, precision);
+  std::string chosen = engine;
+  if (chosen == "auto") chosen = (!cuda && openVinoBuilt()) ? "openvino" : "torch";
+  if (chosen == "openvino" && !openVinoBuilt())
+    throw UsageError("--engine openvino: this chorus was built without OpenVINO (tools/setup.sh installs it)");
+  if (chosen == "openvino" && cuda) throw UsageError("--engine openvino runs on the CPU only: use --device cpu");
+  if (chosen == "torch" && precision == "bf16")
+    throw UsageError("--precision bf16 needs --engine openvino (the torch engine runs f32)");
+  return chosen;
+}
+
+bool openVinoBuilt() { return openvino::available(); }
+std::string openVinoVersion() { return openvino::version(); }
+bool cpuSupportsBf16() { return openvino::cpuSupportsBf16(); }
+
+}  // namespace chorus::infer

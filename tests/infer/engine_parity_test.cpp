@@ -1,0 +1,184 @@
+// The OpenVINO engine against the libtorch one, on trained models (a short real training run of
+// every native backbone x head on the tiny synthetic set) and real recordings (log-mels of
+// ../shared/real_audio files through the whole prediction path): f32 clip logits within 1e-3.
+// Also: the IR written beside the checkpoint and reused, `export`, bf16 refused or run as the CPU
+// allows, and the engine choice rules. Skipped (77 / GTEST_SKIP) in a build without OpenVINO.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "dist/mpi_context.hpp"
+#include "infer/engine.hpp"
+#include "infer/export.hpp"
+#include "infer/predict.hpp"
+#include "test_util.hpp"
+#include "train/tiny_train_data.hpp"
+#include "train/train.hpp"
+
+namespace chorus::infer {
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path& tinyData() {
+  static dist::MpiContext mpi;
+  return testing::tinyTrainData(mpi);
+}
+
+// WORK with the tiny data's meta/features and one model, BACKBONE-f0, trained for 4 steps (batch 4)
+// with `head`: BatchNorm statistics, weights and head all moved away from their initial values.
+fs::path trainedWork(const std::string& backbone, const std::string& head) {
+  const fs::path dir = fs::temp_directory_path() / "chorus-tests" / ("engine-" + backbone + "-" + head + "-" +
+                                                                      std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const fs::path work = testing::tinyTrainWork(tinyData(), dir);
+  train::TrainOptions o;
+  o.data = tinyData() / "data";
+  o.work = work;
+  o.job = backbone + "/0";
+  o.model.head = head;
+  o.epochs = 1, o.batchSize = 4, o.evalBatchSize = 16, o.maxStepsPerEpoch = 4, o.warmupEpochs = 0;
+  o.lr = 1e-3, o.threads = 2, o.device = "cpu";
+  const auto results = train::runTrain(o);
+  EXPECT_EQ(results.size(), 1u);
+  return work;
+}
+
+// Three real recordings: a 60 s soundscape (12 windows), a BirdNET example soundscape, a short robin clip.
+std::vector<Soundscape> realRecordings() {
+  std::vector<Soundscape> out;
+  for (const char* name : {"opensoundscape_1min.wav", "birdnet_soundscape.ogg", "librosa_robin_456440.hq.ogg"})
+    out.push_back({name, fs::path(CHORUS_REAL_AUDIO) / name, 0});
+  for (auto& s : out) {
+    const auto listed = listSoundscapes(s.audio.parent_path());
+    for (const auto& l : listed)
+      if (l.id == s.id) s.seconds = l.seconds;
+  }
+  return out;
+}
+
+EnsembleOptions options(const fs::path& work, const std::string& engine, const std::string& precision = "f32") {
+  EnsembleOptions o;
+  o.engine = engine, o.precision = precision;
+  o.threads = 2;
+  o.species = work / "meta" / "species_list.csv";
+  return o;
+}
+
+Predictions predictWith(const fs::path& work, const std::string& engine, const std::string& precision = "f32") {
+  const Ensemble e = Ensemble::load(modelDirs(work / "models"), options(work, engine, precision));
+  EXPECT_EQ(e.engine(), engine);
+  EXPECT_EQ(e.info(0).engine, engine);
+  PredictOptions po;
+  po.tta = {"orig", "reverse"};
+  po.progress = false;
+  return predict(e, realRecordings(), po);
+}
+
+struct Difference {
+  double maxAbs = 0, largest = 0;
+};
+
+Difference compare(const Predictions& a, const Predictions& b) {
+  EXPECT_EQ(a.logits.size(), b.logits.size());
+  EXPECT_EQ(a.rowIds, b.rowIds);
+  Difference d;
+  for (size_t j = 0; j < a.logits.size() && j < b.logits.size(); ++j) {
+    d.maxAbs = std::max(d.maxAbs, std::abs(double(a.logits[j]) - double(b.logits[j])));
+    d.largest = std::max(d.largest, std::abs(double(a.logits[j])));
+  }
+  return d;
+}
+
+class EngineParity : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+}  // namespace
+
+TEST_P(EngineParity, OpenVinoF32GivesTheTorchLogits) {
+  if (!openVinoBuilt()) GTEST_SKIP() << "this build has no OpenVINO (tools/setup.sh installs the wheel)";
+  if (!fs::exists(fs::path(CHORUS_REAL_AUDIO) / "opensoundscape_1min.wav"))
+    GTEST_SKIP() << "no real recordings at " << CHORUS_REAL_AUDIO;
+  const auto& [backbone, head] = GetParam();
+  const fs::path work = trainedWork(backbone, head);
+  const Predictions torchLogits = predictWith(work, "torch");
+  const Predictions ov = predictWith(work, "openvino");
+  ASSERT_FALSE(torchLogits.failures.size()) << torchLogits.failures[0].reason;
+  EXPECT_GE(torchLogits.rows(), 14u);  // 12 + the others' windows, all real audio
+  const Difference d = compare(torchLogits, ov);
+  std::cout << backbone << " + " << head << ": max |dlogit| " << d.maxAbs << " (largest |logit| " << d.largest << ")\n";
+  EXPECT_LE(d.maxAbs, 1e-3);
+  EXPECT_GT(d.largest, 1e-2);  // not a comparison of zeros
+
+  // The IR sits beside the checkpoint and is reused, not rewritten, by the next load.
+  const Ensemble e = Ensemble::load(modelDirs(work / "models"), options(work, "openvino"));
+  const fs::path xml = e.info(0).dir / "model.xml";
+  ASSERT_TRUE(fs::exists(xml) && fs::exists(e.info(0).dir / "model.bin"));
+  const auto written = fs::last_write_time(xml);
+  Ensemble::load(modelDirs(work / "models"), options(work, "openvino"));
+  EXPECT_EQ(fs::last_write_time(xml), written);
+
+  // bf16: run where the CPU has it (figures printed, no threshold), a clear error elsewhere.
+  if (cpuSupportsBf16()) {
+    const Difference b = compare(torchLogits, predictWith(work, "openvino", "bf16"));
+    std::cout << backbone << " + " << head << " bf16: max |dlogit| " << b.maxAbs << "\n";
+  } else {
+    try {
+      Ensemble::load(modelDirs(work / "models"), options(work, "openvino", "bf16"));
+      ADD_FAILURE() << "bf16 accepted on a CPU without it";
+    } catch (const UsageError& err) {
+      EXPECT_NE(std::string(err.what()).find("does not support bf16"), std::string::npos) << err.what();
+    }
+  }
+  fs::remove_all(work.parent_path());
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryBackboneAndHead, EngineParity,
+                         ::testing::Values(std::pair<std::string, std::string>{"efficientnet_b0", "sed"},
+                                           std::pair<std::string, std::string>{"efficientnet_b0", "pooled"},
+                                           std::pair<std::string, std::string>{"efficientnetv2_b0", "sed"},
+                                           std::pair<std::string, std::string>{"efficientnetv2_b0", "pooled"},
+                                           std::pair<std::string, std::string>{"convnext_atto", "sed"},
+                                           std::pair<std::string, std::string>{"convnext_atto", "pooled"}),
+                         [](const auto& info) { return info.param.first + "_" + info.param.second; });
+
+// `chorus export`'s library half: the IR written for every model, listed in WORK/infer/export.json;
+// --force writes it again.
+TEST(EngineExport, WritesTheIrBesideEachCheckpoint) {
+  if (!openVinoBuilt()) GTEST_SKIP() << "this build has no OpenVINO";
+  const fs::path work = trainedWork("convnext_atto", "sed");
+  ExportOptions o;
+  o.work = work;
+  const auto exported = runExport(o);
+  ASSERT_EQ(exported.size(), 1u);
+  EXPECT_EQ(exported[0].name, "convnext_atto-f0");
+  EXPECT_EQ(exported[0].ir, exported[0].checkpoint / "model.xml");
+  EXPECT_TRUE(fs::exists(exported[0].checkpoint / "model.bin"));
+  EXPECT_TRUE(fs::exists(exported[0].checkpoint / "model.safetensors"));  // the contract's weights file
+  const auto report = nlohmann::json::parse(std::ifstream(work / "infer" / "export.json"));
+  EXPECT_EQ(report.at(0).at("model"), "convnext_atto-f0");
+  EXPECT_EQ(report.at(0).at("openvino"), openVinoVersion());
+  o.format = "onnx";
+  EXPECT_THROW(runExport(o), UsageError);
+  fs::remove_all(work.parent_path());
+}
+
+TEST(EngineChoice, AutoIsOpenVinoOnTheCpuAndTorchOnCuda) {
+  EXPECT_EQ(resolveEngine("auto", "f32", /*cuda=*/true), "torch");
+  EXPECT_EQ(resolveEngine("auto", "f32", false), openVinoBuilt() ? "openvino" : "torch");
+  EXPECT_EQ(resolveEngine("torch", "f32", false), "torch");
+  EXPECT_THROW(resolveEngine("torch", "bf16", false), UsageError);
+  EXPECT_THROW(resolveEngine("openvino", "f32", true), UsageError);
+  EXPECT_THROW(resolveEngine("onnx", "f32", false), UsageError);
+  EXPECT_THROW(resolveEngine("auto", "f16", false), UsageError);
+  if (!openVinoBuilt()) {
+    EXPECT_THROW(resolveEngine("openvino", "f32", false), UsageError);
+  }
+}
+
+}  // namespace chorus::infer
