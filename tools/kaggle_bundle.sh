@@ -62,6 +62,14 @@ while read -r name arrow path _; do
   cp -L "$path" "$OUT/lib/$name"
 done < <(ldd "$BIN")
 [[ $missing -eq 0 ]] || exit 1
+# OpenVINO opens its CPU plugin and its IR reader at run time (dlopen: not in ldd's list), and looks
+# for them beside its own library; their other dependencies (TBB, libstdc++) are already copied.
+ov=$(ldd "$BIN" | awk '$1 ~ /^libopenvino\.so/ {print $3; exit}')
+if [[ -n $ov ]]; then
+  for lib in "$(dirname "$ov")"/libopenvino_intel_cpu_plugin.so "$(dirname "$ov")"/libopenvino_ir_frontend.so*; do
+    cp -L "$lib" "$OUT/lib/"
+  done
+fi
 
 # Models: the pointers and the checkpoint folders they name (not the optimizer state: inference
 # reads weights.pt and state.json only).
