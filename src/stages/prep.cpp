@@ -212,8 +212,8 @@ void summarise(const Prepared& p, PrepSummary& s) {
   s.skippedBadRows = s.parseErrors + s.droppedMissingAudio + s.droppedUnknownLabel;
 }
 
-// Every row prep dropped, by file and line: a count and the first ten on the console, all of them
-// in the report (the same order: one table after another, each in line order).
+// Every row prep dropped, by file and line: a count and the first ten on the console (sorted by file
+// path, then line), all of them in the report.
 void printRowIssues(const Prepared& p) {
   std::vector<meta::RowIssue> dropped = unparsedRows(p);
   for (const auto* list : {&p.trainClean.dropped, &p.soundscapes.duplicates, &p.windowClean.dropped})
