@@ -12,7 +12,7 @@ enum class ExitCode : int {
   Usage = 2,           // bad command line or config (CLI11 uses 2 as well)
   BadInput = 3,        // input data that cannot be used at all (a CSV row that does not parse)
   PartialFailure = 4,  // the stage finished, but some items failed (named in its report)
-  Interrupted = 130,   // SIGINT/SIGTERM after a clean save; 128 + signal is added by the handler
+  // A signal after a clean save exits 128 + the signal number (set by the handler, not listed here).
 };
 
 class Error : public std::runtime_error {

@@ -1,5 +1,5 @@
 // A progress line on rank 0 with rate and ETA, at most once a second, e.g.
-//   features train_audio: 120/600 files (20.0%) 35.2 files/s, 3.1 audio-min/s, ETA 0:14
+//   features train_audio: 120/600 files (20.0%) 35.20 files/s, elapsed 0:03, ETA 0:14
 // Other ranks count silently; the final line goes to every rank's log file.
 #pragma once
 #include <chrono>

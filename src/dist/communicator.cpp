@@ -15,15 +15,6 @@ size_t dtypeBytes(DType dtype) {
   return 1;
 }
 
-const char* backendName(Backend backend) {
-  switch (backend) {
-    case Backend::Local: return "local";
-    case Backend::Mpi: return "mpi";
-    case Backend::Nccl: return "nccl";
-  }
-  return "?";
-}
-
 void abortRun(const std::string& why, int exitCode) {
   CHORUS_LOG(Error) << why;
   int initialised = 0, finalised = 0;

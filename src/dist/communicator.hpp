@@ -16,7 +16,6 @@ enum class DType { Float32, Float64, Int64 };
 size_t dtypeBytes(DType dtype);
 
 enum class Backend { Local, Mpi, Nccl };
-const char* backendName(Backend backend);
 
 struct CommOptions {
   double timeoutSeconds = 900;  // longest wait in one collective (covers the root writing a checkpoint)

@@ -162,7 +162,6 @@ size_t Ensemble::size() const { return impl_->infos.size(); }
 const ModelInfo& Ensemble::info(size_t m) const { return impl_->infos.at(m); }
 const std::vector<std::string>& Ensemble::classes() const { return impl_->classes; }
 size_t Ensemble::featureGroups() const { return impl_->groupFeatures.size(); }
-size_t Ensemble::groupOf(size_t m) const { return impl_->group.at(m); }
 const std::map<std::string, std::string>& Ensemble::groupFeatures(size_t g) const { return impl_->groupFeatures.at(g); }
 const std::string& Ensemble::engine() const { return impl_->engine; }
 const std::string& Ensemble::precision() const { return impl_->precision; }

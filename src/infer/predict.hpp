@@ -94,7 +94,6 @@ class Ensemble {
   const std::vector<std::string>& classes() const;  // K, the models' output order
   // Models whose mel parameters are equal share one log-mel: group g's models and parameters.
   size_t featureGroups() const;
-  size_t groupOf(size_t m) const;
   const std::map<std::string, std::string>& groupFeatures(size_t g) const;  // the mel keys only
   const std::string& engine() const;     // as resolved: torch | openvino (a TorchScript member runs on torch)
   const std::string& precision() const;  // f32 | bf16

@@ -65,10 +65,4 @@ LossKind parseLossKind(const std::string& name) {
   throw UsageError("loss: unknown kind \"" + name + "\" (known: asl, bce)");
 }
 
-Reduction parseReduction(const std::string& name) {
-  if (name == "mean") return Reduction::Mean;
-  if (name == "sum") return Reduction::Sum;
-  throw UsageError("loss: unknown reduction \"" + name + "\" (known: mean, sum)");
-}
-
 }  // namespace chorus::model

@@ -63,6 +63,5 @@ struct LossOptions {
 };
 
 LossKind parseLossKind(const std::string& name);  // "asl" | "bce"; UsageError otherwise
-Reduction parseReduction(const std::string& name);  // "mean" | "sum"
 
 }  // namespace chorus::model

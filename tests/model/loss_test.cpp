@@ -114,7 +114,7 @@ TEST(BceLoss, MatchesTorchBinaryCrossEntropyWithLogits) {
     for (const std::string red : {"mean", "sum"}) {
       LossOptions o;
       o.kind = LossKind::Bce;
-      o.reduction = parseReduction(red);
+      o.reduction = red == "sum" ? Reduction::Sum : Reduction::Mean;
       auto x = logits.clone().requires_grad_(true);
       auto loss = multiLabelLoss(x, matrix(ref[labels]), o);
       loss.backward();

@@ -20,11 +20,6 @@ Biquad Biquad::lowpass(double hz, double q, double sampleRate) {
   return Biquad((1 - c) / 2, 1 - c, (1 - c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
-Biquad Biquad::highpass(double hz, double q, double sampleRate) {
-  double w = 2 * M_PI * hz / sampleRate, alpha = std::sin(w) / (2 * q), c = std::cos(w);
-  return Biquad((1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);
-}
-
 Biquad Biquad::bandpass(double hz, double q, double sampleRate) {
   double w = 2 * M_PI * hz / sampleRate, alpha = std::sin(w) / (2 * q), c = std::cos(w);
   return Biquad(alpha, 0, -alpha, 1 + alpha, -2 * c, 1 - alpha);

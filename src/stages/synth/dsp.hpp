@@ -40,7 +40,6 @@ class Oscillator {
 class Biquad {
  public:
   static Biquad lowpass(double hz, double q, double sampleRate);
-  static Biquad highpass(double hz, double q, double sampleRate);
   static Biquad bandpass(double hz, double q, double sampleRate);  // 0 dB peak gain
   float process(float x) {
     double y = b0_ * x + b1_ * x1_ + b2_ * x2_ - a1_ * y1_ - a2_ * y2_;
