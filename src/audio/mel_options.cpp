@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 
 namespace chorus::audio {
 namespace {
@@ -39,9 +40,9 @@ E parseEnum(const std::map<std::string, E>& names, const std::string& key, const
 template <class T>
 T parseNumber(const std::string& key, const std::string& text) {
   try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
+    const auto parsed = toDouble(text);
+    if (!parsed) throw std::invalid_argument(text);
+    const double v = *parsed;
     if constexpr (std::is_integral_v<T>) {
       if (v != std::floor(v)) throw std::invalid_argument(text);
     }

@@ -1,8 +1,6 @@
-// chorus run --config FILE [--data DIR] [--work WORK]: every stage in order, each one exactly the
-// stand-alone subcommand (a fresh command line per stage, parsed from the same config), skipping
-// complete stages, ending in one summary, WORK/run.json and WORK/report.html (pipeline.hpp).
-// Without --data the dataset is synthetic (chorus synth into WORK/data, hidden solution in
-// WORK/solution.csv), and the submission is scored against it.
+// chorus run --config FILE [--data DIR] [--work WORK]: parses, then calls. Which stages run and in
+// which order is pipeline::planRun's (run_plan.hpp); here each planned stage becomes its own
+// subcommand's command line, parsed from the same config, and runPipeline runs them (pipeline.hpp).
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -16,6 +14,7 @@
 #include "infer/engine.hpp"
 #include "model/build_info.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/run_plan.hpp"
 
 namespace chorus {
 const char* gitRevision();
@@ -26,34 +25,28 @@ namespace chorus::cli {
 namespace {
 namespace fs = std::filesystem;
 
-struct RunArgs {
-  fs::path data, work = "chorus-work", solution, submission;
+struct RunArgs : pipeline::RunPlanOptions {
   bool report = true;
-  int pseudoRounds = 1;
 };
 
-// A stage's full command line: the program, the config, the subcommand and its arguments.
-struct StageCommand {
-  std::vector<std::string> argv;
-};
-
-// Parses argv with a fresh app (every subcommand, as main has them) and hands the parsed
-// subcommand to `use`. A parse error is a usage error naming the stage.
+// Parses a stage's command line with a fresh app (every subcommand, as main has them) and hands
+// the parsed subcommand to `use`. A parse error is a usage error naming the stage.
 template <class Use>
-auto withParsed(const std::vector<std::string>& argv, Use use) {
+auto withParsed(const std::string& stage, const std::vector<std::string>& argv, Use use) {
   std::vector<Command> commands;
   std::string level = "info";
   bool version = false;
   auto app = makeApp(commands, level, version);
-  std::vector<std::string> reversed(argv.rbegin(), argv.rend() - 1);  // CLI11 takes them last first
+  std::vector<const char*> words;
+  for (const auto& w : argv) words.push_back(w.c_str());
   try {
-    app->parse(reversed);
+    app->parse(int(words.size()), words.data());
   } catch (const CLI::ParseError& e) {
-    throw UsageError("run: " + argv.at(argv.size() > 3 ? 3 : 1) + ": " + e.what());
+    throw UsageError("run: stage " + stage + ": " + e.what());
   }
   for (auto& c : commands)
     if (c.app->parsed()) return use(c);
-  throw UsageError("run: no subcommand in the stage's command line");
+  throw UsageError("run: stage " + stage + ": no subcommand in its command line");
 }
 
 std::string join(const std::vector<std::string>& words) {
@@ -68,6 +61,28 @@ nlohmann::ordered_json versions() {
           {"cuda", {{"compiled", b.cudaCompiled}, {"available", b.cudaAvailable}, {"devices", b.cudaDevices}}},
           {"nccl", {{"compiled", b.ncclCompiled}, {"available", b.ncclAvailable}, {"version", b.ncclVersion}}},
           {"openvino", infer::openVinoVersion()}};
+}
+
+// Every stage's command line is parsed now, before anything runs: a bad config key or value stops
+// the run at once (exit 2) instead of after hours of training. A stage's `later` arguments name what
+// an earlier stage writes (the stage's parser checks they exist), so they join only when it runs.
+std::vector<pipeline::Step> parsedSteps(const pipeline::RunPlan& plan, const std::string& config,
+                                        nlohmann::ordered_json& resolved) {
+  std::vector<pipeline::Step> steps;
+  for (const auto& stage : plan.stages) {
+    std::vector<std::string> argv = {"chorus"};
+    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+    argv.insert(argv.end(), stage.args.begin(), stage.args.end());
+    const std::string options =
+        withParsed(stage.marker, argv, [](Command& c) { return c.app->config_to_str(false, false); });
+    std::vector<std::string> args = stage.args;
+    args.insert(args.end(), stage.later.begin(), stage.later.end());
+    argv.insert(argv.end(), stage.later.begin(), stage.later.end());
+    resolved[stage.marker] = {{"command", join(args)}, {"options", options}};
+    steps.push_back({stage.marker, join(args) + "\n" + options, stage.collective,
+                     [argv, marker = stage.marker] { return withParsed(marker, argv, [](Command& c) { return c.run(); }); }});
+  }
+  return steps;
 }
 
 }  // namespace
@@ -95,83 +110,40 @@ Command addRun(CLI::App& parent, std::shared_ptr<const TeacherArgs> teachers) {
   app->add_flag("--report,!--no-report", o->report, "Write WORK/report.html")->capture_default_str();
   return {app, [o, &parent, teachers] {
             dist::MpiContext mpi;  // owns MPI for the whole run; each stage finds it initialised
-            RunArgs a = *o;
-            const bool synthetic = a.data.empty();
-            if (synthetic) {
-              a.data = a.work / "data";
-              if (a.solution.empty()) a.solution = a.work / "solution.csv";
-            }
-            if (a.submission.empty()) a.submission = a.work / "submission.csv";
-            // Absolute paths: stages and their reports then name files the same from any folder.
-            for (fs::path* p : {&a.data, &a.work, &a.solution, &a.submission})
-              if (!p->empty()) *p = fs::absolute(*p).lexically_normal();
+            pipeline::RunPlanOptions planned = *o;
+            planned.trainExtra = teachers->trainArgs();
+            planned.pseudoExtra = teachers->pseudoArgs();
+            planned.inferExtra = teachers->inferArgs();
+            const pipeline::RunPlan plan = pipeline::planRun(planned);
             std::string config;
             if (auto* c = parent.get_option("--config"); c->count() > 0) config = c->as<std::string>();
-            if (mpi.isRoot()) ensureDir(a.work / "logs");
+            if (mpi.isRoot()) ensureDir(plan.work / "logs");
             mpi.barrier();  // every rank opens its log there
-            log::openFile(log::rankLogPath(a.work / "logs", "run"));
-
-            const std::string data = a.data.string(), work = a.work.string();
+            log::openFile(log::rankLogPath(plan.work / "logs", "run"));
+            if (plan.synthetic)
+              log::console("run: no --data given: a synthetic dataset goes into " + plan.data.string() +
+                           " (hidden solution " + plan.solution.string() + "), and the submission is scored");
             nlohmann::ordered_json resolved = nlohmann::ordered_json::object();
-            std::vector<pipeline::Step> steps;
-            // Every stage's command line is parsed now, before anything runs: a bad config key or
-            // value stops the run at once (exit 2) instead of after hours of training.
-            // `later`: arguments naming what an earlier stage writes (checked for existence by the
-            // stage's parser), so they join the command line only when the stage runs.
-            auto add = [&](const std::string& marker, std::vector<std::string> args, bool collective,
-                           std::vector<std::string> later = {}) {
-              std::vector<std::string> argv = {"chorus"};
-              if (!config.empty()) argv.insert(argv.end(), {"--config", config});
-              argv.insert(argv.end(), args.begin(), args.end());
-              const std::string options =
-                  withParsed(argv, [](Command& c) { return c.app->config_to_str(false, false); });
-              args.insert(args.end(), later.begin(), later.end());
-              argv.insert(argv.end(), later.begin(), later.end());
-              resolved[marker] = {{"command", join(args)}, {"options", options}};
-              steps.push_back({marker, join(args) + "\n" + options, collective, [argv] {
-                                 return withParsed(argv, [](Command& c) { return c.run(); });
-                               }});
-            };
-            if (synthetic) add("synth", {"synth", "--out", data, "--solution", a.solution.string()}, false);
-            add("prep", {"prep", "--data", data, "--work", work}, false);
-            add("features", {"features", "--data", data, "--work", work}, true);
-            // Collective: ranks split into groups that take the (backbone, fold) jobs in turn.
-            // [teachers]: each store becomes its stage's own option (teachers.hpp).
-            auto with = [](std::vector<std::string> args, const std::vector<std::string>& more) {
-              args.insert(args.end(), more.begin(), more.end());
-              return args;
-            };
-            const auto trainArgs = teachers->trainArgs();
-            add("train", with({"train", "--data", data, "--work", work}, trainArgs), true);
-            // Noisy student: round r's pseudo-labels come from round r-1's models, then every job is
-            // retrained with them into models/<backbone>-f<k>-r<r>/.
-            for (int r = 1; r <= a.pseudoRounds; ++r) {
-              const std::string round = std::to_string(r), dir = (a.work / "pseudo" / ("r" + round)).string();
-              add("pseudo-r" + round, with({"pseudo", "--data", data, "--work", work, "--round", round}, teachers->pseudoArgs()),
-                  true);
-              add("train-r" + round, with({"train", "--data", data, "--work", work}, trainArgs), true, {"--pseudo", dir});
-            }
-            add("infer", with({"infer", "--data", data, "--work", work, "--out", a.submission.string()}, teachers->inferArgs()),
-                true);
+            const std::vector<pipeline::Step> steps = parsedSteps(plan, config, resolved);
 
             pipeline::PipelineOptions p;
-            p.work = a.work;
-            p.submission = a.submission;
-            p.solution = a.solution;
-            p.report = a.report;
+            p.work = plan.work;
+            p.submission = plan.submission;
+            p.solution = plan.solution;
+            p.report = o->report;
             p.info["command"] = "chorus run";
             p.info["config_file"] = config.empty() ? "" : fs::absolute(config).string();
             p.info["config_text"] = config.empty() ? "" : readTextFile(config);
-            p.info["data"] = fs::absolute(a.data).string();
-            p.info["synthetic"] = synthetic;
+            p.info["data"] = plan.data.string();
+            p.info["synthetic"] = plan.synthetic;
             p.info["ranks"] = mpi.size();
             p.info["git"] = gitRevision();
             p.info["versions"] = versions();
             p.info["stages_resolved"] = resolved;
             auto summary = pipeline::runPipeline(p, steps, mpi);
             log::console(pipeline::summaryText(summary), false);
-            log::console("run: " + (a.work / "run.json").string() +
-                         (a.report ? ", " + (a.work / "report.html").string() : std::string()));
+            log::console("run: " + (plan.work / "run.json").string() +
+                         (o->report ? ", " + (plan.work / "report.html").string() : std::string()));
             return summary.exitCode;
           }};
 }

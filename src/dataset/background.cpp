@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "meta/soundscape_window.hpp"
 #include "store/feature_store.hpp"
 
 namespace chorus::dataset {
@@ -22,7 +23,7 @@ BackgroundPool::BackgroundPool(const store::FeatureStore& store, const std::vect
   for (size_t i = 0; i < store.items().size(); ++i) {
     const int64_t itemFrames = store.items()[i].frameCount;
     for (int64_t j = 0;; ++j) {
-      const int64_t start = std::llround(double(j) * kWindowSeconds * fps);  // the scored 5 s grid
+      const int64_t start = std::llround(double(j) * meta::kWindowSeconds * fps);  // the scored 5 s grid
       if (start + frames > itemFrames) break;
       const bool isLabelled = std::any_of(labelled.begin(), labelled.end(), [&](const Example* e) {
         return e->item == i && overlaps(start, frames, e->frameStart, std::max<int64_t>(e->frameCount, 1));

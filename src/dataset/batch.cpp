@@ -1,15 +1,14 @@
 #include "dataset/batch.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <exception>
-#include <mutex>
-#include <thread>
 
 #include "audio/logmel.hpp"
 #include "audio/mel_options.hpp"
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
+#include "core/thread_pool.hpp"
 #include "dataset/crop.hpp"
 #include "store/feature_store.hpp"
 
@@ -49,7 +48,7 @@ BatchSource BatchSource::forStores(const store::FeatureStore& clips, const store
   s.framesPerSecond = dataset::framesPerSecond(clips);
   s.mels = clips.nMels();
   if (auto it = clips.attributes().find("energy_hop"); it != clips.attributes().end()) {
-    const double energyHop = std::atof(it->second.c_str());
+    const double energyHop = toDouble(it->second).value_or(0.0);
     if (!(energyHop > 0)) throw InputError(clips.path().string() + ": attribute energy_hop is not a positive number");
     s.energyHopRatio = energyHop / mel.hop;
   }
@@ -89,26 +88,7 @@ void assembleBatch(const BatchSource& s, const ExampleSet& examples, const std::
     s.normalisation.apply(out, perExample);
     if (targets) denseTargets(e, s.speciesCount, targets + i * s.speciesCount);
   };
-  const size_t workers = std::min<size_t>(size_t(std::max(threads, 1)), slots.size());
-  if (workers <= 1) {
-    for (size_t i = 0; i < slots.size(); ++i) one(i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failureLock;
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < workers; ++t)
-    pool.emplace_back([&] {
-      for (size_t i; (i = next++) < slots.size();) try {
-          one(i);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failureLock);
-          if (!failure) failure = std::current_exception();
-        }
-    });
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+  sharedPool(threads).parallelFor(slots.size(), one);  // the same workers every step
 }
 
 }  // namespace chorus::dataset

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "meta/csv.hpp"
 #include "meta/python_list.hpp"
 #include "store/feature_store.hpp"
@@ -48,11 +49,8 @@ double framesPerSecond(const store::FeatureStore& store) {
   auto value = [&](const char* key, double fallback) {
     auto it = store.attributes().find(key);
     if (it == store.attributes().end()) return fallback;
-    try {
-      return std::stod(it->second);
-    } catch (const std::exception&) {
-      throw InputError(store.path().string() + ": attribute " + key + " is not a number: '" + it->second + "'");
-    }
+    if (const auto v = toDouble(it->second)) return *v;
+    throw InputError(store.path().string() + ": attribute " + key + " is not a number: '" + it->second + "'");
   };
   const double rate = value("sample_rate", 32000), hop = value("hop", 512);
   if (!(rate > 0 && hop > 0)) throw InputError(store.path().string() + ": sample_rate and hop must be positive");
@@ -70,11 +68,9 @@ struct Reader {  // the row being read, for issues
 };
 
 bool parseFold(Reader& r, const meta::CsvRow& row, size_t column, int& fold) {
-  try {
-    size_t used = 0;
-    fold = std::stoi(row.fields[column], &used);
-    if (used == row.fields[column].size() && fold >= 0) return true;
-  } catch (const std::exception&) {
+  if (const auto f = toInteger(row.fields[column]); f && *f >= 0 && *f <= 1000) {
+    fold = int(*f);
+    return true;
   }
   r.issue(row.line, "bad_fold", "fold '" + row.fields[column] + "' is not a fold number");
   return false;
@@ -140,11 +136,9 @@ void readClips(const fs::path& file, const Species& species, const store::Featur
 }
 
 bool parseSeconds(Reader& r, const meta::CsvRow& row, size_t column, double& value) {
-  try {
-    size_t used = 0;
-    value = std::stod(row.fields[column], &used);
-    if (used == row.fields[column].size() && std::isfinite(value)) return true;
-  } catch (const std::exception&) {
+  if (const auto v = toDouble(row.fields[column]); v && std::isfinite(*v)) {
+    value = *v;
+    return true;
   }
   r.issue(row.line, "bad_window", "'" + row.fields[column] + "' is not a number of seconds");
   return false;

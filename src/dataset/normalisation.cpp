@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 
 namespace chorus::dataset {
 
@@ -22,12 +23,7 @@ std::string exact(double v) {
 double number(const std::map<std::string, std::string>& keyValues, const std::string& key) {
   auto it = keyValues.find(key);
   if (it == keyValues.end()) throw InputError("normalisation: missing " + key);
-  try {
-    size_t used = 0;
-    const double v = std::stod(it->second, &used);
-    if (used == it->second.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-  }
+  if (const auto v = toDouble(it->second); v && std::isfinite(*v)) return *v;
   throw InputError("normalisation: " + key + " is not a number: '" + it->second + "'");
 }
 

@@ -10,7 +10,6 @@ class App;
 namespace chorus::dataset {
 
 inline constexpr int kWindowFrames = 313;     // 5 s at 32 kHz, hop 512, centred frames
-inline constexpr double kWindowSeconds = 5;   // the scored window
 
 enum class CropMode { Energy, Random };
 

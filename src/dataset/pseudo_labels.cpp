@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "meta/csv.hpp"
 #include "store/feature_store.hpp"
 
@@ -18,14 +19,8 @@ int pseudoRound(const fs::path& dir) {
   fs::path p = dir;
   if (p.filename().empty()) p = p.parent_path();  // "WORK/pseudo/r1/"
   const std::string name = p.filename().string();
-  try {
-    size_t used = 0;
-    if (name.size() >= 2 && name[0] == 'r' && std::isdigit(static_cast<unsigned char>(name[1]))) {
-      const int n = std::stoi(name.substr(1), &used);
-      if (used == name.size() - 1 && n >= 1) return n;
-    }
-  } catch (const std::exception&) {
-  }
+  if (name.size() >= 2 && name[0] == 'r' && std::isdigit(static_cast<unsigned char>(name[1])))
+    if (const auto n = toInteger(name.substr(1)); n && *n >= 1 && *n <= 1000) return int(*n);
   throw UsageError("pseudo-label folder " + dir.string() + " is not named r<n> (n >= 1): the name is the round");
 }
 
@@ -75,13 +70,10 @@ AugmentOptions noisyStudent(const AugmentOptions& labelled, double noiseScale) {
 namespace {
 
 bool parseNumber(const std::string& text, double& value) {
-  try {
-    size_t used = 0;
-    value = std::stod(text, &used);
-    return used == text.size() && std::isfinite(value);
-  } catch (const std::exception&) {
-    return false;
-  }
+  const auto v = toDouble(text);
+  if (!v || !std::isfinite(*v)) return false;
+  value = *v;
+  return true;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "model/checkpoint.hpp"
 #include "model/safetensors_io.hpp"
 
+#include "meta/soundscape_window.hpp"
 #include "ovengine/runtime.hpp"
 
 namespace chorus::infer {
@@ -88,7 +89,7 @@ std::unique_ptr<Engine> makeOpenVinoEngine(const fs::path& xml, int threads, boo
   openvino::CompileOptions o;
   o.threads = threads, o.bf16 = bf16;
   o.mels = mel.nMels;
-  o.frames = audio::LogMel(mel).frames(int64_t(std::llround(dataset::kWindowSeconds * mel.sampleRate)));
+  o.frames = audio::LogMel(mel).frames(int64_t(std::llround(meta::kWindowSeconds * mel.sampleRate)));
   auto net = openvino::CompiledNet::load(xml, o);
   if (net->classes() != classes)
     throw InputError(xml.string(), 0, "the OpenVINO IR gives " + std::to_string(net->classes()) + " classes, the species list has " +

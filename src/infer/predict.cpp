@@ -14,6 +14,7 @@
 #include "core/progress.hpp"
 #include "infer/soundscape_features.hpp"
 #include "infer/time_budget.hpp"
+#include "meta/soundscape_window.hpp"
 
 namespace chorus::infer {
 
@@ -151,7 +152,7 @@ Predictions predict(const Ensemble& ensemble, const std::vector<Soundscape>& sou
       }
     }
     for (int w = 0; w < p.windows; ++w) {
-      (calibrating ? heldRows : result.rowIds).push_back(rowId(s.id, w));
+      (calibrating ? heldRows : result.rowIds).push_back(meta::windowRowId(s.id, w));
       (calibrating ? heldScapes : result.soundscapeOf).push_back(s.id);
     }
     budget.measured(since(t0), modelSeconds, since(started));

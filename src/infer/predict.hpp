@@ -118,10 +118,6 @@ struct Soundscape {
 // (a file whose header cannot be read gets seconds 0 and fails later, named in the failures).
 std::vector<Soundscape> listSoundscapes(const std::filesystem::path& folder);
 
-// The scored windows of a soundscape of `seconds`: ceil(seconds / 5) (>= 1).
-int windowCount(double seconds);
-std::string rowId(const std::string& soundscapeId, int window);  // "<stem>_<5(window+1)>"
-
 // ---- the TTA variants ---------------------------------------------------------------------
 
 // A variant transforms one window of log-mel dB (mels x frames) before normalisation:

@@ -65,24 +65,6 @@ std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& sto
 }
 
 // The teacher as a member: what it covered of these predictions, for the report.
-json teacherJson(const InferOptions& o, const store::TeacherStore& t, const TeacherColumns& c, const Predictions& p) {
-  json uncovered = json::array();
-  for (size_t k = 0; k < p.classes.size(); ++k)
-    if (!c.covered[k]) uncovered.push_back(p.classes[k]);
-  json missing = json::array();
-  for (size_t i = 0; i < c.rowsMissing.size() && i < 10; ++i) missing.push_back(c.rowsMissing[i]);
-  return {{"store", o.teacher.string()},
-          {"name", t.name},
-          {"version", t.version},
-          {"class_mapping", t.mapping},
-          {"weight", o.teacherWeight},
-          {"classes_covered", p.classes.size() - uncovered.size()},
-          {"classes_uncovered", uncovered},
-          {"windows_with_teacher", c.rowsFound},
-          {"windows_without_teacher", c.rowsMissing.size()},
-          {"windows_without_teacher_examples", missing}};
-}
-
 // The reduced values of the (post-processed) `logits`: the models alone, or with the teacher as one
 // more member (report: its part).
 std::vector<double> reduced(const InferOptions& o, const Predictions& p, const std::vector<float>& logits,
@@ -90,7 +72,8 @@ std::vector<double> reduced(const InferOptions& o, const Predictions& p, const s
   const Reduce how = parseReduce(o.reduce);
   if (!teacher) return reduce(logits, p.models.size(), p.rows(), p.classes.size(), p.weights, how);
   const TeacherColumns columns = teacherColumns(*teacher, p);
-  report = teacherJson(o, *teacher, columns, p);
+  report = teacherReport(o.teacher, *teacher, o.teacherWeight, p.classes, columns.covered, columns.rowsFound,
+                         columns.rowsMissing);
   CHORUS_LOG(Info) << "infer: the teacher " << teacher->name << " joins the reducer with weight " << o.teacherWeight
                    << " on " << report["classes_covered"] << " classes, " << columns.rowsFound << " of " << p.rows()
                    << " windows";

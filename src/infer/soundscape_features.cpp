@@ -7,6 +7,7 @@
 #include "audio/decode.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "meta/soundscape_window.hpp"
 #include "stages/features.hpp"
 #include "train/checkpoint_dir.hpp"
 
@@ -14,7 +15,6 @@ namespace chorus::infer {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr double kWindowSeconds = 5;
 
 fs::path audioPath(const Soundscape& s, const fs::path& data) {
   if (s.audio.empty() || s.audio.is_absolute() || data.empty()) return s.audio;
@@ -48,7 +48,7 @@ SoundscapeFeatures::SoundscapeFeatures(const Ensemble::Impl& e, const std::vecto
     fromStore_.push_back(useStore);
     logmel_.push_back(useStore ? nullptr : std::make_unique<audio::LogMel>(mel));
     const audio::LogMel probe(mel);
-    windowFrames_.push_back(int(probe.frames(int64_t(std::llround(kWindowSeconds * mel.sampleRate)))));
+    windowFrames_.push_back(int(probe.frames(int64_t(std::llround(meta::kWindowSeconds * mel.sampleRate)))));
     mels_.push_back(mel.nMels);
     framesPerSecond_.push_back(double(mel.sampleRate) / double(mel.hop));
   }
@@ -88,7 +88,7 @@ PreparedSoundscape SoundscapeFeatures::prepare(size_t index) const {
       if (seconds < 0) seconds = decoded->seconds();
     }
     if (!(seconds > 0)) throw InputError(s.id + ": empty recording");
-    p.windows = windowCount(seconds);
+    p.windows = meta::windowCount(seconds);
   } catch (const Error& e) {
     p.failure = e.what();
     p.mel.clear();
@@ -101,7 +101,7 @@ void SoundscapeFeatures::window(const PreparedSoundscape& p, size_t g, int w, fl
   const int mels = mels_[g], frames = windowFrames_[g];
   const int64_t total = p.frames[g];
   if (total <= 0) throw Error("soundscape " + soundscapes_.at(p.index).id + " has no frames");
-  int64_t start = std::llround(double(w) * kWindowSeconds * framesPerSecond_[g]);
+  int64_t start = std::llround(double(w) * meta::kWindowSeconds * framesPerSecond_[g]);
   const bool whole = total < frames;
   if (!whole) start = std::clamp<int64_t>(start, 0, total - frames);
   const float* mel = p.mel[g].data();

@@ -1,4 +1,4 @@
-// Soundscape listing, the scored window grid and row ids.
+// Soundscape listing (the window grid and row ids: meta/soundscape_window.hpp).
 #include <algorithm>
 #include <cmath>
 
@@ -25,16 +25,6 @@ std::vector<Soundscape> listSoundscapes(const fs::path& folder) {
     }
   }
   return out;
-}
-
-int windowCount(double seconds) {
-  // A hair short: a 60.00001 s file (resampling, container rounding) still has 12 windows.
-  const double w = std::ceil(seconds / 5.0 - 1e-4);
-  return std::max(1, int(w));
-}
-
-std::string rowId(const std::string& soundscapeId, int window) {
-  return fs::path(soundscapeId).stem().string() + "_" + std::to_string(5 * (window + 1));
 }
 
 }  // namespace chorus::infer

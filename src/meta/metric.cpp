@@ -52,8 +52,11 @@ double rocAuc(const std::vector<double>& truth, const std::vector<double>& score
   return rocAuc(truth.data(), score.data(), truth.size());
 }
 
-MetricResult macroRocAuc(const std::vector<std::string>& classes, size_t rows, const std::vector<double>& truth,
-                         const std::vector<double>& score) {
+namespace {
+
+// Every class's AUC by the rule above; `score` stays 0 and `scored` empty when none can be scored.
+MetricResult scoreClasses(const std::vector<std::string>& classes, size_t rows, const std::vector<double>& truth,
+                          const std::vector<double>& score, AllPositive allPositive) {
   if (truth.size() != classes.size() * rows || score.size() != classes.size() * rows)
     throw Error("macroRocAuc: matrices do not have " + std::to_string(rows) + " rows x " +
                 std::to_string(classes.size()) + " classes");
@@ -72,6 +75,10 @@ MetricResult macroRocAuc(const std::vector<std::string>& classes, size_t rows, c
       result.unscored.push_back(classes[c]);
       continue;
     }
+    if (positives == rows && allPositive == AllPositive::LeaveOut) {
+      result.allPositive.push_back(classes[c]);
+      continue;
+    }
     if (positives == rows)
       throw InputError("class '" + classes[c] + "': " + undefinedReason(positives, rows) +
                        " (sklearn gives no score either: older releases raise, 1.9 warns and returns NaN)");
@@ -79,10 +86,23 @@ MetricResult macroRocAuc(const std::vector<std::string>& classes, size_t rows, c
     result.scored.push_back({classes[c], positives, auc});
     sum += auc;
   }
-  if (result.scored.empty())
-    throw InputError("no class has a positive row in the truth: the metric is undefined");
-  result.score = sum / double(result.scored.size());
+  if (!result.scored.empty()) result.score = sum / double(result.scored.size());
   return result;
+}
+
+}  // namespace
+
+MetricResult macroRocAuc(const std::vector<std::string>& classes, size_t rows, const std::vector<double>& truth,
+                         const std::vector<double>& score, AllPositive allPositive) {
+  MetricResult result = scoreClasses(classes, rows, truth, score, allPositive);
+  if (result.scored.empty()) throw InputError("no class has a positive row in the truth: the metric is undefined");
+  return result;
+}
+
+double macroRocAucOrNone(const std::vector<std::string>& classes, size_t rows, const std::vector<double>& truth,
+                         const std::vector<double>& score) {
+  const MetricResult result = scoreClasses(classes, rows, truth, score, AllPositive::LeaveOut);
+  return result.scored.empty() ? -1.0 : result.score;
 }
 
 }  // namespace chorus::meta

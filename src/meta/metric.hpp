@@ -26,12 +26,23 @@ struct MetricResult {
   double score = 0;                 // macro mean over `scored`
   std::vector<ClassAuc> scored;     // in column order
   std::vector<std::string> unscored;  // classes with no positive in the truth (left out, as the metric says)
+  std::vector<std::string> allPositive;  // classes with no negative, left out (AllPositive::LeaveOut only)
 };
+
+// A class whose every row is positive has no ROC-AUC. The competition's scorer refuses such a truth
+// (as sklearn does); out-of-fold scoring of a small fold, where it happens by chance, leaves the class
+// out and lists it. This is the one rule for which classes count, used by score, train and report.
+enum class AllPositive { Refuse, LeaveOut };
 
 // Columns are column-major: column c of a matrix with `rows` rows starts at data()[c * rows].
 // Throws InputError naming the class when a scored class has no negatives, and when no class has
 // a positive at all.
 MetricResult macroRocAuc(const std::vector<std::string>& classes, size_t rows, const std::vector<double>& truth,
+                         const std::vector<double>& score, AllPositive allPositive = AllPositive::Refuse);
+
+// The same, -1 instead of an InputError when no class can be scored (a fold without positives):
+// out-of-fold scoring, which must not stop training for it.
+double macroRocAucOrNone(const std::vector<std::string>& classes, size_t rows, const std::vector<double>& truth,
                          const std::vector<double>& score);
 
 }  // namespace chorus::meta

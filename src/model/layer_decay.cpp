@@ -1,3 +1,4 @@
+#include "core/parse_number.hpp"
 #include "model/layer_decay.hpp"
 
 #include <cmath>
@@ -20,7 +21,8 @@ std::vector<std::string> split(const std::string& name) {
 
 std::optional<int> number(const std::string& s) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stoi(s);
+  const auto n = toInteger(s);
+  return n ? std::optional<int>(int(*n)) : std::nullopt;
 }
 
 std::string withoutBackbonePrefix(const std::string& name) {

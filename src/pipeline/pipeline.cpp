@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "core/parse_number.hpp"
 #include "core/progress.hpp"
 #include "dist/mpi_context.hpp"
 #include "pipeline/stage_marker.hpp"
@@ -226,7 +227,7 @@ std::vector<report::StageTime> recordedStageTimes(const fs::path& work) {
     if (at != first.end()) return int(at - first.begin());
     for (const char* prefix : {"pseudo-r", "train-r"})
       if (m.stage.rfind(prefix, 0) == 0)
-        return 10 + 2 * std::atoi(m.stage.c_str() + std::string(prefix).size()) + (prefix[0] == 't');
+        return 10 + 2 * int(toInteger(m.stage.substr(std::string(prefix).size())).value_or(0)) + (prefix[0] == 't');
     return m.stage == "infer" ? 1000 : 999;
   };
   std::sort(markers.begin(), markers.end(), [&](const StageMarker& a, const StageMarker& b) {

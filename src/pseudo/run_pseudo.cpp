@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
+#include "infer/teacher_member.hpp"
 #include "meta/job_name.hpp"
 #include "pseudo/pseudo.hpp"
 #include "pseudo/teacher_labels.hpp"
@@ -101,24 +102,12 @@ TeacherInput teacherOf(const PseudoStageOptions& o, const std::vector<infer::Sou
 
 json teacherJson(const PseudoStageOptions& o, const TeacherInput& in, const TeacherSelection& t,
                  const std::vector<std::string>& classes) {
-  json uncovered = json::array();
-  for (size_t k = 0; k < classes.size(); ++k)
-    if (!t.covered[k]) uncovered.push_back(classes[k]);
-  json missing = json::array();
-  for (size_t i = 0; i < t.rowsWithoutTeacher.size() && i < 10; ++i) missing.push_back(t.rowsWithoutTeacher[i]);
-  return {{"store", o.teacher.string()},
-          {"name", in.store.name},
-          {"version", in.store.version},
-          {"class_mapping", in.store.mapping},
-          {"weight", o.teacherWeight},
-          {"mode", o.teacherAlone() ? "teacher alone" : "blend of probabilities: w * teacher + (1 - w) * ensemble"},
-          {"classes_covered", classes.size() - uncovered.size()},
-          {"classes_uncovered", uncovered},
-          {"windows_with_teacher", t.teacherRows},
-          {"windows_without_teacher", t.rowsWithoutTeacher.size()},
-          {"windows_without_teacher_examples", missing},
-          {"soundscapes_without_teacher", in.soundscapesWithout},
-          {"rows_of_other_audio", in.otherRows}};
+  json report = infer::teacherReport(o.teacher, in.store, o.teacherWeight, classes, t.covered, t.teacherRows,
+                                     t.rowsWithoutTeacher);
+  report["mode"] = o.teacherAlone() ? "teacher alone" : "blend of probabilities: w * teacher + (1 - w) * ensemble";
+  report["soundscapes_without_teacher"] = in.soundscapesWithout;
+  report["rows_of_other_audio"] = in.otherRows;
+  return report;
 }
 
 json reportJson(const PseudoStageOptions& o, const infer::Predictions& p, const std::vector<std::string>& classes,

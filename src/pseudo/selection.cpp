@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "meta/csv.hpp"
+#include "meta/soundscape_window.hpp"
 
 namespace chorus::pseudo {
 
@@ -18,30 +20,13 @@ void SelectOptions::validate() const {
     throw UsageError("pseudo: --reduce rank gives ranks, not probabilities; a threshold needs logits or probs");
 }
 
-double rowEndSeconds(const std::string& rowId) {
-  const auto underscore = rowId.rfind('_');
-  try {
-    if (underscore == std::string::npos) throw std::invalid_argument("no _");
-    size_t used = 0;
-    const double end = std::stod(rowId.substr(underscore + 1), &used);
-    if (used == rowId.size() - underscore - 1 && std::isfinite(end)) return end;
-  } catch (const std::exception&) {
-  }
-  throw InputError("row id '" + rowId + "' does not end in _<end second>");
-}
-
 std::map<std::string, int> labelledSoundscapeFolds(const fs::path& csv) {
   const auto table = meta::CsvTable::read(csv);
   const size_t filename = table.column("filename"), foldColumn = table.column("fold");
   std::map<std::string, int> folds;
   for (const auto& row : table.rows()) {
-    int fold = -1;
-    try {
-      size_t used = 0;
-      fold = std::stoi(row.fields[foldColumn], &used);
-      if (used != row.fields[foldColumn].size()) fold = -1;
-    } catch (const std::exception&) {
-    }
+    const auto parsed = toInteger(row.fields[foldColumn]);
+    const int fold = parsed && *parsed >= 0 && *parsed <= 1000 ? int(*parsed) : -1;
     if (fold < 0) throw InputError(table.fileName(), row.line, "fold '" + row.fields[foldColumn] + "' is not a fold number");
     auto [it, added] = folds.emplace(row.fields[filename], fold);
     if (!added && it->second != fold)
@@ -102,8 +87,8 @@ void keepConfidentWindows(const std::vector<double>& values, const std::vector<s
     }
     dataset::PseudoRow row;
     row.filename = soundscapeOf[n];
-    row.endSeconds = rowEndSeconds(rowIds[n]);
-    row.startSeconds = row.endSeconds - dataset::kWindowSeconds;
+    row.endSeconds = meta::rowEndSeconds(rowIds[n]);
+    row.startSeconds = row.endSeconds - meta::kWindowSeconds;
     row.values.resize(K);
     for (size_t k = 0; k < K; ++k) {
       row.values[k] = v[k] < o.floor ? 0.0f : float(v[k]);

@@ -56,7 +56,5 @@ void keepConfidentWindows(const std::vector<double>& values, const std::vector<s
 // InputError naming file and line for a fold that does not parse or a file given two folds.
 std::map<std::string, int> labelledSoundscapeFolds(const std::filesystem::path& csv);
 
-// "<stem>_<end>" -> end seconds; InputError for a row id without a numeric suffix.
-double rowEndSeconds(const std::string& rowId);
 
 }  // namespace chorus::pseudo

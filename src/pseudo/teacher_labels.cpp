@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "infer/teacher_member.hpp"
+#include "meta/soundscape_window.hpp"
 
 namespace chorus::pseudo {
 
@@ -21,7 +22,7 @@ TeacherSelection teacherPseudoLabels(const store::TeacherStore& teacher, const s
   std::vector<std::string> rowIds;
   std::vector<double> values(N * K, 0.0);
   for (size_t n = 0; n < N; ++n) {
-    rowIds.push_back(infer::rowId(aligned.itemIds[n], int(std::lround(aligned.startSeconds[n] / 5.0))));
+    rowIds.push_back(meta::windowRowId(aligned.itemIds[n], meta::windowAtStart(aligned.startSeconds[n])));
     for (size_t k = 0; k < K; ++k)
       if (aligned.covered[k]) values[n * K + k] = aligned.prob(n, k);
   }

@@ -11,6 +11,7 @@
 #include "core/parse_number.hpp"
 #include "meta/csv.hpp"
 #include "meta/kaggle_tables.hpp"
+#include "meta/soundscape_window.hpp"
 
 namespace chorus::report {
 namespace fs = std::filesystem;
@@ -39,7 +40,8 @@ Truth soundscapeTruth(const fs::path& work) {
   if (!fs::exists(file)) return truth;
   auto t = meta::CsvTable::read(file);
   for (size_t r = 0; r < t.size(); ++r) {
-    const std::string id = fs::path(t.at(r, "filename")).stem().string() + "_" + t.at(r, "end_s");
+    const double end = parseDouble(t.at(r, "end_s"), file.string() + ":" + std::to_string(t.rows()[r].line) + ": end_s");
+    const std::string id = meta::windowRowId(t.at(r, "filename"), meta::windowEndingAt(end));
     for (const auto& label : meta::splitLabels(t.at(r, "primary_label"))) truth[id].push_back(label);
   }
   return truth;
@@ -125,20 +127,12 @@ meta::MetricResult scoreOof(const OofPredictions& oof, infer::Reduce how, const 
   std::vector<float> logits = oof.logits;
   infer::postProcessLogits(logits, M, N, K, oof.fileOf, post);
   const std::vector<double> values = infer::reduce(logits, M, N, K, std::vector<double>(M, 1.0), how);  // N x K
-  std::vector<std::string> kept;
-  std::vector<double> y, s;
-  for (size_t k = 0; k < K; ++k) {
-    size_t positives = 0;
-    for (size_t n = 0; n < N; ++n) positives += oof.truth[k * N + n] > 0;
-    if (N > 0 && positives == N) {
-      leftOut.insert(oof.classes[k]);
-      continue;
-    }
-    kept.push_back(oof.classes[k]);
-    y.insert(y.end(), oof.truth.begin() + long(k * N), oof.truth.begin() + long((k + 1) * N));
-    for (size_t n = 0; n < N; ++n) s.push_back(values[n * K + k]);
-  }
-  return meta::macroRocAuc(kept, N, y, s);
+  std::vector<double> s(N * K);  // column-major, as the metric takes them
+  for (size_t k = 0; k < K; ++k)
+    for (size_t n = 0; n < N; ++n) s[k * N + n] = values[n * K + k];
+  meta::MetricResult result = meta::macroRocAuc(oof.classes, N, oof.truth, s, meta::AllPositive::LeaveOut);
+  leftOut.insert(result.allPositive.begin(), result.allPositive.end());
+  return result;
 }
 
 bool writePerClassAuc(const fs::path& work, const std::string& job, infer::Reduce how) {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "meta/csv.hpp"
 #include "meta/job_name.hpp"
 #include "meta/kaggle_tables.hpp"
@@ -19,11 +20,8 @@ namespace {
 
 double number(const meta::CsvTable& t, size_t row, const char* column) {
   const std::string& field = t.at(row, column);
-  try {
-    return std::stod(field);
-  } catch (const std::exception&) {
-    throw InputError(t.fileName(), t.rows()[row].line, std::string(column) + " is not a number: '" + field + "'");
-  }
+  if (const auto v = toDouble(field)) return *v;
+  throw InputError(t.fileName(), t.rows()[row].line, std::string(column) + " is not a number: '" + field + "'");
 }
 
 std::map<std::string, size_t> trainClipCounts(const fs::path& work) {

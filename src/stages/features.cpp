@@ -11,6 +11,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/thread_pool.hpp"
 #include "dist/mpi_context.hpp"
 #include "dist/sharding.hpp"
 #include "stages/features/items.hpp"
@@ -119,7 +120,7 @@ PartResult computeShare(const FeaturesOptions& options, const std::string& set, 
       std::lock_guard<std::mutex> lock(doneMutex);
       progress.advance(seconds);
     };
-    forEachOnThreads(mine.size(), options.threads, [&](size_t k) {
+    ThreadPool(options.threads).parallelFor(mine.size(), [&](size_t k) {
       const PartPlan& part = plan.parts[todo[mine[k]]];
       PartResult r = options.decodeOnly ? decodePart(part, plan.items, job) : writePart(part, plan.items, job, advance);
       std::lock_guard<std::mutex> lock(doneMutex);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "meta/soundscape_window.hpp"
 
 namespace chorus::store {
 namespace {
@@ -135,7 +136,7 @@ TeacherStore alignClasses(const TeacherStore& store, const std::vector<std::stri
 }
 
 void requireScoredWindows(const TeacherStore& store) {
-  constexpr double kScored = 5.0;
+  constexpr double kScored = meta::kWindowSeconds;
   for (size_t n = 0; n < store.rows(); ++n) {
     const double j = std::round(store.startSeconds[n] / kScored);
     if (std::abs(store.startSeconds[n] - j * kScored) > 1e-6 || std::abs(store.endSeconds[n] - (j + 1) * kScored) > 1e-6)

@@ -38,6 +38,8 @@
 #include <utility>
 #include <vector>
 
+#include "meta/soundscape_window.hpp"
+
 namespace chorus::store {
 
 inline constexpr const char* kTeacherStoreFormat = "chorus-teacher-store";
@@ -46,7 +48,7 @@ inline constexpr int64_t kTeacherStoreVersion = 1;
 struct TeacherStore {
   std::filesystem::path path;  // the file it was read from; "" for a store built in memory
   std::string name, version, mapping;  // teacher_name, teacher_version, class_mapping
-  double windowSeconds = 5;
+  double windowSeconds = meta::kWindowSeconds;
   std::vector<std::string> classes;   // K
   std::vector<uint8_t> covered;       // K: 1 covered, 0 not
   std::vector<std::string> itemIds;   // N

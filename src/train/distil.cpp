@@ -8,6 +8,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/parse_number.hpp"
 #include "model/checkpoint.hpp"
 #include "model/safetensors_io.hpp"
 
@@ -144,7 +145,7 @@ void Distiller::endEpoch(DataParallel& dp, const fs::path& jobDir, int epoch) {
   std::ifstream in(file);  // the rows of earlier epochs (a resumed run keeps them)
   std::string line;
   for (std::getline(in, line); std::getline(in, line);)
-    if (std::atoi(line.c_str()) < epoch) out << line << "\n";
+    if (const auto e = toInteger(line.substr(0, line.find(','))); e && *e < epoch) out << line << "\n";
   const auto s = sums.accessor<float, 1>();
   const double n = std::max(1.0f, s[4]);
   char row[160];

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/parse_number.hpp"
 #include "dist/communicator.hpp"
 #include "dist/mpi_context.hpp"
 #include "dist/rank_groups.hpp"
@@ -43,11 +44,9 @@ JobResult runJob(const TrainOptions& options, const meta::Job& job, const JobGro
 int arrayTaskFromEnvironment() {
   const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
   if (!id || !*id) return -1;
-  try {
-    return std::stoi(id);
-  } catch (const std::exception&) {
-    throw UsageError(std::string("train: SLURM_ARRAY_TASK_ID is not a number: '") + id + "'");
-  }
+  const auto task = toInteger(id);
+  if (!task || *task < 0) throw UsageError(std::string("train: SLURM_ARRAY_TASK_ID is not a task number: '") + id + "'");
+  return int(*task);
 }
 
 void validateDistributed(const TrainOptions& o) {

@@ -20,6 +20,7 @@
 #include "dataset/training_data.hpp"
 #include "dist/communicator.hpp"
 #include "meta/metric.hpp"
+#include "meta/soundscape_window.hpp"
 #include "model/classifier.hpp"
 #include "model/layer_decay.hpp"
 #include "model/loss.hpp"
@@ -53,25 +54,18 @@ struct Autocast {
   bool on_;
 };
 
-// Macro AUC of the rows in `rows` (competition rule: classes without a positive are left out;
-// a class without a negative has no AUC either). -1 when no class can be scored.
+// Macro AUC of the rows in `rows`, soft targets counted positive from 0.5, by the metric's rule for
+// which classes count (meta::macroRocAucOrNone: -1 when none can be scored).
 double scoreRows(const std::vector<size_t>& rows, const torch::Tensor& prob, const torch::Tensor& truth,
                  const std::vector<std::string>& classes) {
-  const size_t n = rows.size(), K = classes.size();
-  std::vector<std::string> kept;
-  std::vector<double> t, s;
+  std::vector<double> t, s;  // column-major, as the metric takes them
   auto P = prob.accessor<float, 2>();
   auto T = truth.accessor<float, 2>();
-  for (size_t k = 0; k < K; ++k) {
-    size_t positives = 0;
-    for (size_t r : rows) positives += T[int64_t(r)][int64_t(k)] >= 0.5f;
-    if (positives == 0 || positives == n) continue;
-    kept.push_back(classes[k]);
+  for (size_t k = 0; k < classes.size(); ++k) {
     for (size_t r : rows) t.push_back(T[int64_t(r)][int64_t(k)] >= 0.5f ? 1.0 : 0.0);
     for (size_t r : rows) s.push_back(P[int64_t(r)][int64_t(k)]);
   }
-  if (kept.empty()) return -1;
-  return meta::macroRocAuc(kept, n, t, s).score;
+  return meta::macroRocAucOrNone(classes, rows.size(), t, s);
 }
 
 struct Evaluation {
@@ -130,7 +124,7 @@ double groupMean(DataParallel& dp, double mine) {
 // The competition's row id of a held-out example: the clip's id, or soundscape stem + "_" + end second.
 std::string validRowId(const dataset::Example& e) {
   if (e.source == dataset::Source::Clip) return e.id;
-  return fs::path(e.id).stem().string() + "_" + std::to_string(std::lround(e.endSeconds));
+  return meta::windowRowId(e.id, meta::windowEndingAt(e.endSeconds));
 }
 
 // Everything one job trains with, set up once and passed down to each step: the options as given

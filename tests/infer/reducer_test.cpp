@@ -13,6 +13,7 @@
 #include "infer/submission.hpp"
 #include "infer/time_budget.hpp"
 #include "meta/csv.hpp"
+#include "meta/soundscape_window.hpp"
 #include "test_util.hpp"
 
 namespace chorus::infer {
@@ -100,13 +101,13 @@ TEST(Tta, EveryVariantChangesTheInput) {
 }
 
 TEST(Windows, GridAndRowIds) {
-  EXPECT_EQ(windowCount(60), 12);
-  EXPECT_EQ(windowCount(60.00001), 12);
-  EXPECT_EQ(windowCount(61), 13);
-  EXPECT_EQ(windowCount(7), 2);
-  EXPECT_EQ(windowCount(2), 1);
-  EXPECT_EQ(rowId("BC2026_Test_0001_S05_20250227_010002.ogg", 0), "BC2026_Test_0001_S05_20250227_010002_5");
-  EXPECT_EQ(rowId("a.ogg", 11), "a_60");
+  EXPECT_EQ(meta::windowCount(60), 12);
+  EXPECT_EQ(meta::windowCount(60.00001), 12);
+  EXPECT_EQ(meta::windowCount(61), 13);
+  EXPECT_EQ(meta::windowCount(7), 2);
+  EXPECT_EQ(meta::windowCount(2), 1);
+  EXPECT_EQ(meta::windowRowId("BC2026_Test_0001_S05_20250227_010002.ogg", 0), "BC2026_Test_0001_S05_20250227_010002_5");
+  EXPECT_EQ(meta::windowRowId("a.ogg", 11), "a_60");
 }
 
 TEST(Submission, AlignedToSampleSubmission) {

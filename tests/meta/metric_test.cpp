@@ -226,4 +226,26 @@ TEST(ScoreTable, AlignmentNamesMissingAndExtraRowsAndColumns) {
 }
 
 }  // namespace
+TEST(MacroRocAuc, AllPositiveClassIsRefusedByTheScorerAndLeftOutOutOfFold) {
+  // Column-major, 4 rows: a scorable class (AUC 0.75 by hand: positives 0.9, 0.3 against negatives
+  // 0.5, 0.1 -> 3 of 4 pairs ordered), a class with no negatives, a class with no positives.
+  const std::vector<std::string> names = {"ok", "allpos", "none"};
+  const std::vector<double> truth = {1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0};
+  const std::vector<double> score = {0.9, 0.5, 0.3, 0.1, 0.2, 0.4, 0.6, 0.8, 0.1, 0.2, 0.3, 0.4};
+  EXPECT_THROW(macroRocAuc(names, 4, truth, score), InputError);
+  const auto result = macroRocAuc(names, 4, truth, score, AllPositive::LeaveOut);
+  ASSERT_EQ(result.scored.size(), 1u);
+  EXPECT_EQ(result.scored[0].name, "ok");
+  EXPECT_DOUBLE_EQ(result.score, 0.75);
+  EXPECT_EQ(result.allPositive, std::vector<std::string>{"allpos"});
+  EXPECT_EQ(result.unscored, std::vector<std::string>{"none"});
+  EXPECT_DOUBLE_EQ(macroRocAucOrNone(names, 4, truth, score), 0.75);
+  // Nothing scorable: -1 out of fold, an InputError from the scorer; bad truth is refused by both.
+  const std::vector<std::string> two = {"allpos", "none"};
+  const std::vector<double> noScorable = {1, 1, 1, 1, 0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(macroRocAucOrNone(two, 4, noScorable, std::vector<double>(8, 0.5)), -1.0);
+  EXPECT_THROW(macroRocAuc(two, 4, noScorable, std::vector<double>(8, 0.5), AllPositive::LeaveOut), InputError);
+  EXPECT_THROW(macroRocAucOrNone({"x"}, 2, {0.5, 1}, {0.1, 0.2}), InputError);
+}
+
 }  // namespace chorus::meta

@@ -18,6 +18,7 @@
 #include "dataset/pseudo_labels.hpp"
 #include "infer/predict.hpp"
 #include "meta/csv.hpp"
+#include "meta/soundscape_window.hpp"
 #include "pseudo/selection.hpp"
 #include "run_util.hpp"
 #include "store/hdf5.hpp"
@@ -148,7 +149,7 @@ TEST(PseudoRun, LabelsAreOutOfFoldThresholdedAndFlooredOnARealRun) {
     const auto& fields = kept.rows()[row++].fields;
     EXPECT_EQ(fields[0], p.rowIds[n]);
     EXPECT_EQ(fields[1], p.soundscapeOf[n]);
-    EXPECT_DOUBLE_EQ(std::stod(fields[3]), chorus::pseudo::rowEndSeconds(p.rowIds[n]));
+    EXPECT_DOUBLE_EQ(std::stod(fields[3]), chorus::meta::rowEndSeconds(p.rowIds[n]));
     EXPECT_DOUBLE_EQ(std::stod(fields[2]), std::stod(fields[3]) - 5);
     for (size_t k = 0; k < p.classes.size(); ++k) {
       const double want = expected[n][k] < floor ? 0 : expected[n][k];
@@ -232,7 +233,7 @@ chorus::store::TeacherStore teacherFrom(const chorus::infer::Predictions& p, siz
     std::vector<float> probs;
     for (size_t k = 0; k < p.classes.size(); ++k) probs.push_back(float(sigmoid(p.logit(m, n, k))));
     probs.back() = std::nanf("");
-    add(p.soundscapeOf[n], chorus::pseudo::rowEndSeconds(p.rowIds[n]), probs);
+    add(p.soundscapeOf[n], chorus::meta::rowEndSeconds(p.rowIds[n]), probs);
   }
   std::vector<float> other(p.classes.size(), 0.5f);
   other.back() = std::nanf("");

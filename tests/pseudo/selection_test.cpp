@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "hand_predictions.hpp"
+#include "meta/soundscape_window.hpp"
 #include "pseudo/selection.hpp"
 #include "test_util.hpp"
 
@@ -87,6 +88,6 @@ TEST(PseudoSelection, FoldsOfLabelledSoundscapesComeFromPrepsTable) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("bad.csv:3:"), std::string::npos) << e.what();
   }
-  EXPECT_DOUBLE_EQ(rowEndSeconds("BC2026_Train_0001_S05_20250227_010002_55"), 55);
-  EXPECT_THROW(rowEndSeconds("nounderscore"), InputError);
+  EXPECT_DOUBLE_EQ(meta::rowEndSeconds("BC2026_Train_0001_S05_20250227_010002_55"), 55);
+  EXPECT_THROW(meta::rowEndSeconds("nounderscore"), InputError);
 }

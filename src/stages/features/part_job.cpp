@@ -93,27 +93,4 @@ PartResult decodePart(const PartPlan& part, const std::vector<SetItem>& items, c
 
 namespace chorus::stages::features {
 
-void forEachOnThreads(size_t count, int threads, const std::function<void(size_t)>& work) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr first;
-  std::mutex firstMutex;
-  auto worker = [&] {
-    for (size_t k; !failed && (k = next++) < count;) {
-      try {
-        work(k);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(firstMutex);
-        if (!first) first = std::current_exception();
-        failed = true;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();  // the calling thread works too
-  for (auto& t : pool) t.join();
-  if (first) std::rethrow_exception(first);
-}
-
 }  // namespace chorus::stages::features

@@ -45,8 +45,4 @@ PartResult writePart(const PartPlan& part, const std::vector<SetItem>& items, co
 // Decodes the part's items and drops them: the floor that the benchmark compares against.
 PartResult decodePart(const PartPlan& part, const std::vector<SetItem>& items, const PartJob& job);
 
-// Runs work(k) for k in [0, count) on `threads` threads, each taking the next k when it is free.
-// After the first exception no new k is started; that exception is rethrown here.
-void forEachOnThreads(size_t count, int threads, const std::function<void(size_t)>& work);
-
 }  // namespace chorus::stages::features

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "meta/soundscape_window.hpp"
 #include "stages/synth/background.hpp"
 #include "stages/synth/species.hpp"
 
@@ -13,7 +14,7 @@ namespace chorus::stages::synth {
 
 constexpr int kSoundscapeRate = 32000;
 constexpr int kSoundscapeSeconds = 60;
-constexpr int kWindowSeconds = 5;
+using meta::kWindowSeconds;  // the scored window
 constexpr int kWindows = kSoundscapeSeconds / kWindowSeconds;
 // A call counts in a window when it overlaps the window by this much, or by half its own length if
 // that is less (a 0.2 s note wholly inside a window counts; 50 ms of a long bout's tail does not).

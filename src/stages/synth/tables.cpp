@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "meta/csv.hpp"
 #include "meta/python_list.hpp"
+#include "meta/soundscape_window.hpp"
 
 namespace chorus::stages::synth {
 namespace {
@@ -102,7 +103,7 @@ void writeSubmissionTables(const std::filesystem::path& sampleSubmission, const 
   for (const Soundscape& s : plan.testSoundscapes) {
     auto labels = windowLabels(s.calls);
     for (int w = 0; w < kWindows; ++w) {
-      std::string rowId = s.stem + "_" + std::to_string((w + 1) * kWindowSeconds);
+      std::string rowId = meta::windowRowId(s.stem, w);
       std::vector<std::string> guess = {rowId}, hidden = {rowId};
       for (size_t k = 0; k < plan.species.size(); ++k) {
         guess.push_back(uniform);
