@@ -9,7 +9,7 @@ WORK=$1
 CHORUS=${CHORUS:-$ROOT/build/chorus}
 unset OMPI_COMM_WORLD_SIZE PMIX_RANK
 "$CHORUS" synth --out "$WORK/data" --solution "$WORK/solution.csv" --preset demo --seed 2026
-"$CHORUS" prep --data "$WORK/data" --work "$WORK" --folds 5
+"$CHORUS" prep --data "$WORK/data" --work "$WORK" --n-folds 5
 for set in train_audio train_soundscapes; do "$CHORUS" features --data "$WORK/data" --work "$WORK" --set "$set"; done
 for job in efficientnet_b0/0 efficientnetv2_b0/0; do
   "$CHORUS" train --data "$WORK/data" --work "$WORK" --job "$job" --epochs 2 --batch-size 8 --max-steps-per-epoch 12 \

@@ -2,6 +2,8 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "audio/resample.hpp"
@@ -94,6 +96,12 @@ Audio loadAudio(const std::filesystem::path& file, int targetRate) {
   audio.samples = audio.sampleRate == info.samplerate ? std::move(mono)
                                                       : resample(mono.data(), mono.size(), info.samplerate, audio.sampleRate);
   return audio;
+}
+
+bool isAudioFile(const std::filesystem::path& file) {
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return ext == ".ogg" || ext == ".oga" || ext == ".wav" || ext == ".flac" || ext == ".mp3" || ext == ".opus";
 }
 
 }  // namespace chorus::audio

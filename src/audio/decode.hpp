@@ -23,6 +23,9 @@ struct AudioInfo {
 
 AudioInfo probeAudio(const std::filesystem::path& file);
 
+// Whether a file is one of the formats we decode, by extension: ogg oga wav flac mp3 opus (any case).
+bool isAudioFile(const std::filesystem::path& file);
+
 struct Audio {
   std::vector<float> samples;  // mono, [-1, 1] for integer sources
   int sampleRate = 0;          // rate of `samples` (the requested target)

@@ -33,7 +33,7 @@ Command addFeatures(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--part-files", options->partFiles, "At most this many files per part")->capture_default_str();
   app->add_option("--threads", options->threads,
-                  "Parts each rank computes at once (e.g. the cores of a single-process Kaggle notebook)")
+                  "CPU threads per process: parts each rank computes at once (0: every core)")
       ->capture_default_str();
   app->add_option("--max-failures", options->maxFailures, "Failed files tolerated before exit code 4")
       ->capture_default_str();

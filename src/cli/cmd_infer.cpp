@@ -51,9 +51,9 @@ Command addInfer(CLI::App& parent) {
   app->add_option("--missing-value", o->missingValue,
                   "Value (every class) of a sample_submission row whose soundscape has no audio")
       ->capture_default_str();
-  app->add_option("--threads", o->threads, "Torch intra-op threads per process (<= 0: every core)")->capture_default_str();
-  app->add_option("--batch", o->batchWindows, "Windows x variants per forward call")->capture_default_str();
-  app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
+  app->add_option("--threads", o->threads, "CPU threads per process (0: every core)")->capture_default_str();
+  app->add_option("--batch-size", o->batchWindows, "Windows x TTA variants per forward call")->capture_default_str();
+  app->add_option("--device", o->device, "cpu, cuda or auto (CUDA when available)")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
   addEngineOptions(*app, o->engine, o->precision);
   app->add_flag("!--no-channels-last", o->channelsLast,
                 "Keep weights in NCHW instead of channels-last (NHWC); same numbers up to rounding, slower on CPU");

@@ -27,7 +27,8 @@ Command addPrep(CLI::App& parent) {
   app->add_option("--data", options->data, "Dataset root in the Kaggle layout (train.csv, taxonomy.csv, train_audio/, ...)")
       ->required();
   app->add_option("--work", options->work, "Work folder; outputs go to WORK/meta/, the log to WORK/logs/")->required();
-  app->add_option("--folds", options->folds, "Number of cross-validation folds")
+  app->add_option("--n-folds", options->folds,
+                  "Number of cross-validation folds (0 .. n-1; train --folds lists which of them to train)")
       ->capture_default_str()
       ->check(CLI::Range(2, 1000));
   app->add_option("--seed", options->seed, "random_state of the fold shuffles")->capture_default_str();

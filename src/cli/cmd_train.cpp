@@ -23,22 +23,26 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--data", o->data, "Dataset root in the Kaggle layout")->required();
   app->add_option("--work", o->work, "Work folder: meta/ and features/ are read, models/ written")->required();
   app->add_option("--job", o->job, "One job, BACKBONE/FOLD (e.g. efficientnet_b0/0)");
-  app->add_flag("--resume", o->resume, "Continue the job from its last checkpoint");
+  app->add_flag("--resume", o->resume,
+                "Continue each job from its last checkpoint (models/<job>/last.json): weights, optimizer, schedule,\n"
+                "RNG and the epoch's place, bit-exact on CPU; refused, naming each difference, when the options\n"
+                "differ from the checkpoint's. Needed with --job when the job has an unfinished run; without --job,\n"
+                "unfinished jobs are continued and finished ones skipped either way");
   app->add_option("--backbones", o->backbones,
                   "Backbones trained without --job: efficientnet_b0, efficientnetv2_b0, convnext_atto (learns only with "
                   "pretrained weights or long runs), torchscript:PATH")
       ->capture_default_str();
-  app->add_option("--folds", o->folds, "Folds trained without --job")->capture_default_str();
+  app->add_option("--folds", o->folds, "Fold ids trained without --job (of prep's --n-folds: 0 .. n-1)")->capture_default_str();
   app->add_option("--epochs", o->epochs, "Epochs per job")->capture_default_str();
   app->add_option("--stop-after", o->stopAfter, "Stop after this many epochs in this run (0: run to the end)")
       ->capture_default_str();
-  app->add_option("--batch-size", o->batchSize)->capture_default_str();
-  app->add_option("--eval-batch-size", o->evalBatchSize)->capture_default_str();
+  app->add_option("--batch-size", o->batchSize, "Training clips per step per rank")->capture_default_str();
+  app->add_option("--eval-batch-size", o->evalBatchSize, "Windows per forward call when scoring the held-out fold")->capture_default_str();
   app->add_option("--max-steps-per-epoch", o->maxStepsPerEpoch, "Cap on steps per epoch (0: none)")->capture_default_str();
   app->add_option("--lr", o->lr, "Peak learning rate (head and last block)")->capture_default_str();
   app->add_option("--min-lr", o->minLr, "Floor of the cosine decay")->capture_default_str();
   app->add_option("--warmup-epochs", o->warmupEpochs, "Linear warmup length")->capture_default_str();
-  app->add_option("--weight-decay", o->weightDecay)->capture_default_str();
+  app->add_option("--weight-decay", o->weightDecay, "AdamW decoupled weight decay (not on norms and biases)")->capture_default_str();
   app->add_option("--layer-decay", o->layerDecay,
                   "Layer-wise LR decay (LLRD): lr scale = layer_decay^(blocks - layer), the stem smallest; 1: off (the "
                   "default: for pretrained backbones, e.g. 0.75)")
@@ -47,10 +51,11 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--patience", o->patience, "Early stopping after this many epochs without improvement (0: off)")
       ->capture_default_str();
   app->add_option("--loss", *loss, "asl (AsymmetricLoss) or bce")->check(CLI::IsMember({"asl", "bce"}))->capture_default_str();
-  app->add_option("--gamma-neg", o->loss.gammaNeg)->capture_default_str();
-  app->add_option("--gamma-pos", o->loss.gammaPos)->capture_default_str();
-  app->add_option("--asl-clip", o->loss.clip)->capture_default_str();
-  app->add_option("--head", o->model.head, "sed or pooled")->capture_default_str();
+  app->add_option("--gamma-neg", o->loss.gammaNeg, "AsymmetricLoss focusing of negatives")->capture_default_str();
+  app->add_option("--gamma-pos", o->loss.gammaPos, "AsymmetricLoss focusing of positives")->capture_default_str();
+  app->add_option("--asl-clip", o->loss.clip, "AsymmetricLoss probability margin of negatives (0: off)")->capture_default_str();
+  app->add_option("--head", o->model.head, "sed (attention over time), pooled (average over frequency and time, one linear layer), or none (a whole TorchScript model)")
+      ->check(CLI::IsMember({"sed", "pooled", "none"}))->capture_default_str();
   app->add_option("--drop-rate", o->model.dropRate, "Head dropout")->capture_default_str();
   app->add_option("--drop-path-rate", o->model.dropPathRate, "Stochastic depth of the last block (linear over blocks)")
       ->capture_default_str();
@@ -91,9 +96,9 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--distil-embedding-weight", o->distillation.embeddingWeight,
                   "e: the cosine term's share, where the store has embeddings")
       ->capture_default_str();
-  app->add_option("--seed", o->seed)->capture_default_str();
-  app->add_option("--threads", o->threads, "Torch CPU threads (fixed: CPU results depend on it)")->capture_default_str();
-  app->add_option("--device", o->device)->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  app->add_option("--seed", o->seed, "Seed of initial weights, sampling, crops and augmentations")->capture_default_str();
+  app->add_option("--threads", o->threads, "CPU threads per process (0: every core); CPU results depend on it, so a resume must use the same")->capture_default_str();
+  app->add_option("--device", o->device, "cpu, cuda or auto (CUDA when available)")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
   // Distributed (dist, owner: train/run_train.cpp): under mpirun/srun the jobs spread over rank groups.
   app->add_option("--jobs-per-gpu", o->jobsPerGpu, "Ranks (jobs) allowed to share one GPU of a node")
       ->capture_default_str();

@@ -81,6 +81,10 @@ void ThreadPool::parallelFor(size_t count, const std::function<void(size_t)>& wo
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
+int resolvedThreads(int requested) {
+  return requested > 0 ? requested : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 ThreadPool& sharedPool(int threads) {
   static std::mutex guard;
   static std::unique_ptr<ThreadPool> pool;

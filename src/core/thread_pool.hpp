@@ -41,6 +41,10 @@ class ThreadPool {
   std::exception_ptr failure_;
 };
 
+// What every subcommand's --threads means: the CPU threads one process uses; 0 (or less): every core
+// the machine reports.
+int resolvedThreads(int requested);
+
 // The process's pool of `threads` threads for loops that have no pool of their own (rebuilt when a
 // caller asks for another size; callers of one stage ask for one size).
 ThreadPool& sharedPool(int threads);

@@ -16,12 +16,6 @@ namespace chorus::dataset {
 
 namespace {
 
-// The log-mel parameters the store was made with; a store without them (written by hand) is taken
-// to have the defaults.
-audio::MelOptions melOptionsOf(const store::FeatureStore& store) {
-  return audio::MelOptions::fromAttributes(store.attributes(), /*absentMeansDefaults=*/true);
-}
-
 int64_t clipStart(const BatchSource& s, const Example& e, const Slot& slot, Mode mode, int64_t epoch) {
   const auto& item = s.clips->items().at(e.item);
   ClipTiming timing = clipTiming(item, s.framesPerSecond, s.energyHopRatio);
@@ -41,7 +35,7 @@ BatchSource BatchSource::forStores(const store::FeatureStore& clips, const store
   s.soundscapes = soundscapes;
   s.background = background;
   s.speciesCount = speciesCount;
-  audio::MelOptions mel = melOptionsOf(clips);
+  audio::MelOptions mel = melOptionsOf(clips, /*absentMeansDefaults=*/true);
   mel.nMels = clips.nMels();
   s.filterbank = audio::melFilterbank(mel);
   s.sampleRate = mel.sampleRate;

@@ -45,6 +45,10 @@ Species readSpecies(const fs::path& speciesList, const fs::path& rareSpecies) {
   return s;
 }
 
+audio::MelOptions melOptionsOf(const store::FeatureStore& store, bool absentMeansDefaults) {
+  return audio::MelOptions::fromAttributes(store.attributes(), absentMeansDefaults);
+}
+
 double framesPerSecond(const store::FeatureStore& store) {
   auto value = [&](const char* key, double fallback) {
     auto it = store.attributes().find(key);

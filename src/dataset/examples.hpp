@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/mel_options.hpp"
 #include "dataset/options.hpp"
 #include "meta/kaggle_tables.hpp"
 
@@ -71,6 +72,10 @@ Split loadSplit(const MetaFiles& meta, const Species& species, const store::Feat
 
 // Dense targets of one example, K = species count, into out[0 .. K).
 void denseTargets(const Example& example, size_t speciesCount, float* out);
+
+// The log-mel parameters a store was made with (its attributes); InputError naming a missing key,
+// or, with absentMeansDefaults, the defaults for a store written by hand without them.
+audio::MelOptions melOptionsOf(const store::FeatureStore& store, bool absentMeansDefaults = false);
 
 // Frames per second of a store (sample_rate / hop from its attributes; MelOptions defaults if absent).
 double framesPerSecond(const store::FeatureStore& store);

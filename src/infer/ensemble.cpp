@@ -7,9 +7,11 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/thread_pool.hpp"
 #include "dataset/examples.hpp"
 #include "infer/ensemble_impl.hpp"
 #include "meta/job_name.hpp"
+#include "model/build_info.hpp"
 #include "model/checkpoint.hpp"
 #include "model/layers.hpp"
 #include "train/checkpoint_dir.hpp"
@@ -173,10 +175,10 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
   if (o.species.empty()) throw UsageError("infer: the species list (species_list.csv) is needed to name the outputs");
   auto impl = std::make_unique<Impl>();
   impl->classes = dataset::readSpecies(o.species, {}).labels;
-  const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
+  const bool cuda = model::usesCuda(o.device);
   if (o.device == "cuda" && !torch::cuda::is_available()) throw UsageError("infer: --device cuda, but CUDA is not available");
   impl->device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  impl->threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  impl->threads = resolvedThreads(o.threads);
   at::set_num_threads(impl->threads);
   impl->channelsLast = o.channelsLast;
   impl->engine = resolveEngine(o.engine, o.precision, cuda);

@@ -29,7 +29,7 @@ struct InferOptions {
   double missingValue = 0.5;                // value of a sample_submission row without audio (every class)
   int threads = 0;                          // torch intra-op threads; <= 0: every core
   int batchWindows = 48;
-  std::string device = "cpu";               // cpu | cuda | auto
+  std::string device = "auto";              // cpu | cuda | auto (auto: CUDA when available, as in train)
   bool channelsLast = true;                 // EnsembleOptions::channelsLast
   bool foldBatchNorm = true;                // EnsembleOptions::foldBatchNorm
   std::string engine = "auto";              // auto | torch | openvino (EnsembleOptions::engine)

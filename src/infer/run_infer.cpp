@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "dist/launcher.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
 #include "infer/infer.hpp"
@@ -34,25 +35,13 @@ void InferOptions::validate() const {
   if (!weights.empty() && !models.empty() && weights.size() != models.size())
     throw UsageError("infer: --weights needs one weight per --models entry");
   if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
-  if (batchWindows < 1) throw UsageError("infer: --batch must be at least 1");
+  if (batchWindows < 1) throw UsageError("infer: --batch-size must be at least 1");
   store::requireTeacherWeight(teacherWeight, "infer");
   if (!teacher.empty() && !fs::is_regular_file(teacher)) throw UsageError("infer: --teacher " + teacher.string() + ": no such file");
   validateEngineChoice(engine, precision);
 }
 
 namespace {
-
-// Started by a launcher (mpirun, srun with PMIx/PMI) or inside a process that already runs MPI
-// (chorus run)? Otherwise this is the Kaggle mode: one process that never calls MPI_Init, because
-// Open MPI's singleton init forks an `orted` helper that a bundle copied to another machine does
-// not have (it needs PATH, plugins and an rsh agent there).
-bool underMpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_PMIX_MAPPING_SERV"})
-    if (std::getenv(v)) return true;
-  int initialised = 0;
-  MPI_Initialized(&initialised);
-  return initialised != 0;
-}
 
 std::vector<Soundscape> soundscapesOf(const InferOptions& o, const fs::path& storePath) {
   const fs::path folder = o.data / o.set;
@@ -113,7 +102,7 @@ json reportJson(const InferOptions& o, const Ensemble& e, const Predictions& p, 
 InferSummary runInfer(const InferOptions& o) {
   o.validate();
   std::unique_ptr<dist::MpiContext> mpi;
-  if (underMpi()) mpi = std::make_unique<dist::MpiContext>();
+  if (dist::launchedUnderMpi()) mpi = std::make_unique<dist::MpiContext>();
   const bool root = !mpi || mpi->isRoot();
   const int ranks = mpi ? mpi->size() : 1;
   ensureDir(o.work / "logs");

@@ -7,8 +7,8 @@
 #include "audio/decode.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "dataset/examples.hpp"
 #include "meta/soundscape_window.hpp"
-#include "stages/features.hpp"
 #include "train/checkpoint_dir.hpp"
 
 namespace chorus::infer {
@@ -26,7 +26,7 @@ SoundscapeFeatures::SoundscapeFeatures(const Ensemble::Impl& e, const std::vecto
                                        const PredictOptions& o)
     : ensemble_(e), soundscapes_(soundscapes), options_(o) {
   if (!o.store.empty()) store_ = std::make_unique<store::FeatureStore>(o.store);
-  const auto storeMel = store_ ? stages::storeMelOptions(*store_).describe() : std::map<std::string, std::string>{};
+  const auto storeMel = store_ ? dataset::melOptionsOf(*store_).describe() : std::map<std::string, std::string>{};
   for (size_t g = 0; g < e.groupMel.size(); ++g) {
     const audio::MelOptions& mel = e.groupMel[g];
     const bool useStore = store_ && storeMel == e.groupFeatures[g];

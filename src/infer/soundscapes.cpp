@@ -5,7 +5,6 @@
 #include "audio/decode.hpp"
 #include "core/error.hpp"
 #include "infer/predict.hpp"
-#include "stages/features/items.hpp"
 
 namespace chorus::infer {
 namespace fs = std::filesystem;
@@ -14,7 +13,7 @@ std::vector<Soundscape> listSoundscapes(const fs::path& folder) {
   if (!fs::is_directory(folder)) throw InputError(folder.string() + ": no such soundscape folder");
   std::vector<Soundscape> out;
   for (const auto& entry : fs::directory_iterator(folder))
-    if (entry.is_regular_file() && stages::features::isAudioFile(entry.path()))
+    if (entry.is_regular_file() && audio::isAudioFile(entry.path()))
       out.push_back({entry.path().filename().string(), fs::absolute(entry.path()), 0.0});
   std::sort(out.begin(), out.end(), [](const Soundscape& a, const Soundscape& b) { return a.id < b.id; });
   for (auto& s : out) {

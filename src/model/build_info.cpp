@@ -28,4 +28,8 @@ BuildInfo buildInfo() {
   return info;
 }
 
+bool usesCuda(const std::string& device) {
+  return device == "cuda" || (device == "auto" && torch::cuda::is_available());
+}
+
 }  // namespace chorus::model

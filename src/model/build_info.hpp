@@ -15,4 +15,8 @@ struct BuildInfo {
 
 BuildInfo buildInfo();
 
+// What --device means in every subcommand (train, infer, pseudo): "cuda", "cpu", or "auto" (the
+// default everywhere): CUDA when a device is usable now.
+bool usesCuda(const std::string& device);
+
 }  // namespace chorus::model

@@ -1,6 +1,5 @@
 #include "pipeline/pipeline.hpp"
 
-#include <mpi.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +15,7 @@
 #include "core/parse_number.hpp"
 #include "core/progress.hpp"
 #include "dist/mpi_context.hpp"
+#include "dist/quiet_collectives.hpp"
 #include "pipeline/stage_marker.hpp"
 #include "report/oof.hpp"
 #include "stages/score.hpp"
@@ -23,37 +23,6 @@
 namespace chorus::pipeline {
 namespace fs = std::filesystem;
 namespace {
-
-// Waits for a non-blocking collective by polling with short sleeps: ranks that wait while rank 0
-// runs a one-process stage (synth, prep) must not spin a core the stage needs.
-void waitQuietly(MPI_Request& request) {
-  int done = 0;
-  while (true) {
-    dist::checkMpi(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-    if (done) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
-// Exit codes agreed over ranks: a failure (1, 2, 3) outranks a partial failure (4), which
-// outranks success.
-int severity(int rc) { return rc == 0 ? 0 : rc == 4 ? 1 : 10 + rc; }
-int fromSeverity(int s) { return s == 0 ? 0 : s == 1 ? 4 : s - 10; }
-
-int agreeAll(int rc, const dist::MpiContext& mpi) {
-  int mine = severity(rc), worst = mine;
-  MPI_Request request;
-  dist::checkMpi(MPI_Iallreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, mpi.comm(), &request), "MPI_Iallreduce");
-  waitQuietly(request);
-  return fromSeverity(worst);
-}
-
-int fromRoot(int rc, const dist::MpiContext& mpi) {
-  MPI_Request request;
-  dist::checkMpi(MPI_Ibcast(&rc, 1, MPI_INT, 0, mpi.comm(), &request), "MPI_Ibcast");
-  waitQuietly(request);
-  return rc;
-}
 
 int runGuarded(const Step& step) {
   try {
@@ -132,7 +101,7 @@ PipelineSummary runPipeline(const PipelineOptions& o, const std::vector<Step>& s
       skip = !rerunRest && marker && marker->fingerprint == step.fingerprint;
       if (!skip) removeMarker(o.work, step.name);
     }
-    skip = fromRoot(skip, mpi);
+    skip = dist::exitCodeFromRoot(skip, mpi);
     if (skip) {
       outcome.skipped = true;
       outcome.seconds = marker ? marker->seconds : 0;
@@ -146,10 +115,10 @@ PipelineSummary runPipeline(const PipelineOptions& o, const std::vector<Step>& s
     const auto start = std::chrono::steady_clock::now();
     int rc = 0;
     if (step.collective) {
-      rc = agreeAll(runGuarded(step), mpi);
+      rc = dist::worstExitCode(runGuarded(step), mpi);
     } else {
       if (mpi.isRoot()) rc = runGuarded(step);
-      rc = fromRoot(rc, mpi);
+      rc = dist::exitCodeFromRoot(rc, mpi);
     }
     outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     outcome.exitCode = rc;

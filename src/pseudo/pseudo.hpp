@@ -31,7 +31,7 @@ struct PseudoStageOptions {
   std::vector<std::string> tta;     // empty: infer's default variants
   int threads = 0;                  // torch intra-op threads per rank; <= 0: every core
   int batchWindows = 48;
-  std::string device = "cpu";       // cpu | cuda | auto
+  std::string device = "auto";      // cpu | cuda | auto (auto: CUDA when available, as in train)
   std::string engine = "auto";      // auto | torch | openvino (infer/engine.hpp)
   std::string precision = "f32";    // f32 | bf16 (openvino only)
   long maxFailures = 0;             // soundscapes that may fail before exit code 4

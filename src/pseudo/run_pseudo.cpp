@@ -25,7 +25,7 @@ void PseudoStageOptions::validate() const {
   if (data.empty()) throw UsageError("pseudo: --data is required");
   if (work.empty()) throw UsageError("pseudo: --work is required");
   if (round < 1) throw UsageError("pseudo: --round must be at least 1 (round 1 learns from the models of round 0)");
-  if (batchWindows < 1) throw UsageError("pseudo: --batch must be at least 1");
+  if (batchWindows < 1) throw UsageError("pseudo: --batch-size must be at least 1");
   if (maxFailures < 0) throw UsageError("pseudo: --max-failures must not be negative");
   if (!tta.empty()) infer::validateTta(tta);
   infer::validateEngineChoice(engine, precision);

@@ -33,104 +33,124 @@ std::map<std::string, size_t> trainClipCounts(const fs::path& work) {
   return counts;
 }
 
-}  // namespace
+using OofByModel = std::map<std::string, Oof>;  // model name -> its out-of-fold predictions
+using MembersByBackbone = std::map<std::string, std::vector<const Oof*>>;
 
-Results readResults(const fs::path& work) {
-  Results results;
-  std::map<std::string, Oof> oofs;  // model name -> predictions
-  const fs::path models = work / "models";
-  if (fs::is_directory(models)) {
-    for (const auto& entry : fs::directory_iterator(models)) {
-      const auto job = entry.is_directory() ? meta::parseJobName(entry.path().filename().string()) : std::nullopt;
-      if (!job) continue;
-      ModelRun run;
-      run.name = job->name(), run.backbone = job->backbone, run.fold = job->fold, run.round = job->round;
-      // Each file on its own: a broken metrics.csv must not hide the model's predictions.
-      try {
-        if (fs::exists(entry.path() / "metrics.csv")) run.epochs = meta::readMetricsCsv(entry.path() / "metrics.csv");
-        const meta::BestEpoch best = meta::bestEpoch(run.epochs);
-        run.bestScore = best.score, run.bestEpoch = best.epoch;
-      } catch (const Error& e) {
-        results.issues.push_back(e.what());
-      }
-      try {
-        if (fs::exists(entry.path() / "oof.csv")) oofs[run.name] = readOof(entry.path() / "oof.csv");
-      } catch (const Error& e) {
-        results.issues.push_back(e.what());
-      }
-      results.models.push_back(run);
-    }
+// One model folder: its metrics (best epoch) and predictions, each file on its own, so that a broken
+// metrics.csv does not hide the model's predictions.
+ModelRun readModel(const fs::path& dir, const meta::Job& job, OofByModel& oofs, std::vector<std::string>& issues) {
+  ModelRun run;
+  run.name = job.name(), run.backbone = job.backbone, run.fold = job.fold, run.round = job.round;
+  try {
+    if (fs::exists(dir / "metrics.csv")) run.epochs = meta::readMetricsCsv(dir / "metrics.csv");
+    const meta::BestEpoch best = meta::bestEpoch(run.epochs);
+    run.bestScore = best.score, run.bestEpoch = best.epoch;
+  } catch (const Error& e) {
+    issues.push_back(e.what());
   }
+  try {
+    if (fs::exists(dir / "oof.csv")) oofs[run.name] = readOof(dir / "oof.csv");
+  } catch (const Error& e) {
+    issues.push_back(e.what());
+  }
+  return run;
+}
+
+// Every model folder of WORK/models, sorted by round, backbone and fold.
+void readModels(const fs::path& work, Results& results, OofByModel& oofs) {
+  const fs::path models = work / "models";
+  if (fs::is_directory(models))
+    for (const auto& entry : fs::directory_iterator(models))
+      if (const auto job = entry.is_directory() ? meta::parseJobName(entry.path().filename().string()) : std::nullopt)
+        results.models.push_back(readModel(entry.path(), *job, oofs, results.issues));
   std::sort(results.models.begin(), results.models.end(), [](const ModelRun& a, const ModelRun& b) {
     return std::tie(a.round, a.backbone, a.fold) < std::tie(b.round, b.backbone, b.fold);
   });
   for (const auto& m : results.models) results.round = std::max(results.round, m.round);
+}
 
-  // The latest round's models with predictions, grouped by backbone.
-  std::map<std::string, std::vector<const Oof*>> byBackbone;
-  std::vector<const Oof*> all;
+// Round `round`'s models with predictions over `classes` (empty: the first model's), by backbone.
+MembersByBackbone membersOfRound(const Results& results, const OofByModel& oofs, int round,
+                                 const std::vector<std::string>* classes, std::vector<std::string>* issues) {
+  MembersByBackbone members;
   for (const auto& m : results.models) {
     auto it = oofs.find(m.name);
-    if (m.round != results.round || it == oofs.end()) continue;
-    if (!all.empty() && it->second.classes != all.front()->classes) {
-      results.issues.push_back("models/" + m.name + "/oof.csv: class columns differ from the other models'; left out");
+    if (m.round != round || it == oofs.end()) continue;
+    if (!classes) classes = &it->second.classes;
+    if (it->second.classes != *classes) {
+      if (issues) issues->push_back("models/" + m.name + "/oof.csv: class columns differ from the other models'; left out");
       continue;
     }
-    byBackbone[m.backbone].push_back(&it->second);
-    all.push_back(&it->second);
+    members[m.backbone].push_back(&it->second);
   }
-  if (all.empty()) return results;
+  return members;
+}
+
+// Soundscape rows when any member has a labelled one, else clips.
+std::string oofKind(const MembersByBackbone& members, const Truth& soundscapes) {
+  for (const auto& [backbone, oofs] : members)
+    for (const Oof* o : oofs)
+      if (auto it = o->rows.find("soundscape"); it != o->rows.end())
+        for (const auto& row : it->second)
+          if (soundscapes.count(row.first)) return "soundscape";
+  return "clip";
+}
+
+// The ensemble's and each backbone's pooled out-of-fold score of the latest round, the gain of each
+// noisy-student round on the same rows and rules, and the per-class table; scored as the submission
+// is made (its reducer over backbones, folds pooled).
+void scoreEnsemble(const fs::path& work, const OofByModel& oofs, const MembersByBackbone& latest, Results& results) {
+  const Truth soundscapes = soundscapeTruth(work);
+  results.oof.kind = oofKind(latest, soundscapes);
+  const Truth truth = results.oof.kind == "soundscape" ? soundscapes : clipTruth(work);
+  const auto& classes = latest.begin()->second.front()->classes;
+  const infer::Reduce how = submissionReducer(work);
+  std::set<std::string> leftOut;
+  for (const auto& [backbone, members] : latest) {
+    try {
+      const auto oof = pooledOof({{backbone, members}}, results.oof.kind, truth, classes);
+      results.oof.perBackbone[backbone] = scoreOof(oof, how, {}, leftOut).score;
+    } catch (const Error& e) {
+      results.issues.push_back(backbone + " out-of-fold score: " + e.what());
+    }
+  }
+  const auto pooled = pooledOof(latest, results.oof.kind, truth, classes);
+  results.oof.rows = pooled.rows();
+  results.oof.reducer = infer::toString(how);
+  const auto ensemble = scoreOof(pooled, how, {}, leftOut);
+  for (const auto& c : leftOut)
+    results.issues.push_back("class " + c + " is positive on every out-of-fold " + results.oof.kind +
+                             " row: no AUC, left out of the out-of-fold scores");
+  results.oof.ensemble = ensemble.score;
+  for (int round = 0; round <= results.round; ++round) {
+    const MembersByBackbone members = membersOfRound(results, oofs, round, &classes, nullptr);
+    if (members.empty()) continue;
+    std::set<std::string> ignored;  // named above for the latest round
+    try {
+      results.oof.byRound[round] = scoreOof(pooledOof(members, results.oof.kind, truth, classes), how, {}, ignored).score;
+    } catch (const Error& e) {
+      results.issues.push_back("round " + std::to_string(round) + " out-of-fold score: " + e.what());
+    }
+  }
+  const auto counts = trainClipCounts(work);
+  for (const auto& c : ensemble.scored) {
+    auto n = counts.find(c.name);
+    results.oof.classes.push_back({c.name, c.positives, n == counts.end() ? 0 : n->second, c.auc});
+  }
+  std::stable_sort(results.oof.classes.begin(), results.oof.classes.end(),
+                   [](const ClassResult& a, const ClassResult& b) { return a.auc < b.auc; });
+}
+
+}  // namespace
+
+Results readResults(const fs::path& work) {
+  Results results;
+  OofByModel oofs;
+  readModels(work, results, oofs);
+  const MembersByBackbone latest = membersOfRound(results, oofs, results.round, nullptr, &results.issues);
+  if (latest.empty()) return results;
   try {
-    const Truth soundscapes = soundscapeTruth(work);
-    bool anySoundscape = false;
-    for (const Oof* o : all) {
-      auto it = o->rows.find("soundscape");
-      if (it == o->rows.end()) continue;
-      for (const auto& row : it->second) anySoundscape = anySoundscape || soundscapes.count(row.first);
-    }
-    results.oof.kind = anySoundscape ? "soundscape" : "clip";
-    const Truth truth = anySoundscape ? soundscapes : clipTruth(work);
-    const auto& classes = all.front()->classes;
-    // Scored as the submission is made: the submission's reducer over backbones, folds pooled.
-    const infer::Reduce how = submissionReducer(work);
-    std::set<std::string> leftOut;
-    for (const auto& [backbone, members] : byBackbone) {
-      try {
-        const auto oof = pooledOof({{backbone, members}}, results.oof.kind, truth, classes);
-        results.oof.perBackbone[backbone] = scoreOof(oof, how, {}, leftOut).score;
-      } catch (const Error& e) {
-        results.issues.push_back(backbone + " out-of-fold score: " + e.what());
-      }
-    }
-    const auto pooled = pooledOof(byBackbone, results.oof.kind, truth, classes);
-    results.oof.rows = pooled.rows();
-    results.oof.reducer = infer::toString(how);
-    auto ensemble = scoreOof(pooled, how, {}, leftOut);
-    for (const auto& c : leftOut)
-      results.issues.push_back("class " + c + " is positive on every out-of-fold " + results.oof.kind +
-                               " row: no AUC, left out of the out-of-fold scores");
-    results.oof.ensemble = ensemble.score;
-    // Every round's ensemble on the same rows and rules: the gain of each noisy-student round.
-    for (int round = 0; round <= results.round; ++round) {
-      std::map<std::string, std::vector<const Oof*>> members;
-      for (const auto& m : results.models)
-        if (auto it = oofs.find(m.name); m.round == round && it != oofs.end() && it->second.classes == classes)
-          members[m.backbone].push_back(&it->second);
-      if (members.empty()) continue;
-      std::set<std::string> ignored;  // named above for the latest round
-      try {
-        results.oof.byRound[round] = scoreOof(pooledOof(members, results.oof.kind, truth, classes), how, {}, ignored).score;
-      } catch (const Error& e) {
-        results.issues.push_back("round " + std::to_string(round) + " out-of-fold score: " + e.what());
-      }
-    }
-    const auto counts = trainClipCounts(work);
-    for (const auto& c : ensemble.scored) {
-      auto n = counts.find(c.name);
-      results.oof.classes.push_back({c.name, c.positives, n == counts.end() ? 0 : n->second, c.auc});
-    }
-    std::stable_sort(results.oof.classes.begin(), results.oof.classes.end(),
-                     [](const ClassResult& a, const ClassResult& b) { return a.auc < b.auc; });
+    scoreEnsemble(work, oofs, latest, results);
   } catch (const Error& e) {
     results.issues.push_back(std::string("ensemble out-of-fold score: ") + e.what());
   }

@@ -34,10 +34,6 @@ std::vector<std::string> featureSets(const std::string& set) {
   throw UsageError("unknown feature set '" + set + "' (train_audio, train_soundscapes, test_soundscapes or all)");
 }
 
-audio::MelOptions storeMelOptions(const store::FeatureStore& store) {
-  return audio::MelOptions::fromAttributes(store.attributes());  // InputError naming a missing key
-}
-
 namespace {
 
 bool clipAnalysisFor(const FeaturesOptions& options, const std::string& set) {
@@ -120,7 +116,7 @@ PartResult computeShare(const FeaturesOptions& options, const std::string& set, 
       std::lock_guard<std::mutex> lock(doneMutex);
       progress.advance(seconds);
     };
-    ThreadPool(options.threads).parallelFor(mine.size(), [&](size_t k) {
+    ThreadPool(resolvedThreads(options.threads)).parallelFor(mine.size(), [&](size_t k) {
       const PartPlan& part = plan.parts[todo[mine[k]]];
       PartResult r = options.decodeOnly ? decodePart(part, plan.items, job) : writePart(part, plan.items, job, advance);
       std::lock_guard<std::mutex> lock(doneMutex);
@@ -194,7 +190,7 @@ FeaturesSummary runFeatures(const FeaturesOptions& options, const dist::MpiConte
   if (!(options.partSeconds > 0)) throw UsageError("--part-seconds must be positive");
   if (options.partFiles < 1) throw UsageError("--part-files must be at least 1");
   if (options.maxFailures < 0) throw UsageError("--max-failures cannot be negative");
-  if (options.threads < 1) throw UsageError("--threads must be at least 1");
+  if (options.threads < 0) throw UsageError("--threads must be 0 (every core) or more");
   const auto sets = featureSets(options.set);
   log::openFile(log::rankLogPath(options.work / "logs", "features"));
   char host[256] = "?";

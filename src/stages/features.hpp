@@ -74,7 +74,4 @@ std::vector<std::string> featureSets(const std::string& set);
 // never reused, and a consumer can compare a store's attributes with what it expects.
 std::map<std::string, std::string> storeAttributes(const FeaturesOptions& options, const std::string& set);
 
-// The log-mel parameters a store was made with (its attributes without the store's own keys).
-audio::MelOptions storeMelOptions(const store::FeatureStore& store);
-
 }  // namespace chorus::stages

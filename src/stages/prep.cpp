@@ -37,7 +37,7 @@ struct Prepared {
 
 void validate(const PrepOptions& o) {
   if (o.data.empty() || o.work.empty()) throw UsageError("both --data and --work are required");
-  if (o.folds < 2) throw UsageError("--folds must be at least 2, got " + std::to_string(o.folds));
+  if (o.folds < 2) throw UsageError("--n-folds must be at least 2, got " + std::to_string(o.folds));
   if (o.rareThreshold < 0) throw UsageError("--rare-threshold must not be negative");
   if (o.maxBadRows < 0) throw UsageError("--max-bad-rows must not be negative");
   if (!fs::is_directory(o.data)) throw InputError("data folder " + o.data.string() + " does not exist");
@@ -166,7 +166,7 @@ ordered_json reportJson(const PrepOptions& o, const Prepared& p, const PrepSumma
                                                                                : "ok"},
           {"data", o.data.string()},
           {"work", o.work.string()},
-          {"options", {{"folds", o.folds}, {"seed", o.seed}, {"rare_threshold", o.rareThreshold}, {"max_bad_rows", o.maxBadRows}}},
+          {"options", {{"n_folds", o.folds}, {"seed", o.seed}, {"rare_threshold", o.rareThreshold}, {"max_bad_rows", o.maxBadRows}}},
           {"train", {{"rows", s.trainRows}, {"kept", s.trainKept}, {"changed", p.trainClean.changed.size()}}},
           {"soundscape_labels",
            {{"rows", p.soundscapes.windows.size() + p.soundscapes.unparsed.size() + s.duplicateWindowRows},

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 #include "dataset/training_data.hpp"
 
 namespace chorus::train {
@@ -23,7 +24,7 @@ void TrainOptions::validate() const {
   positive(layerDecay > 0 && layerDecay <= 1, "--layer-decay must be in (0, 1]");
   positive(gradClip >= 0, "--grad-clip must not be negative");
   positive(patience >= 0, "--patience must not be negative");
-  positive(threads >= 1, "--threads must be at least 1");
+  positive(threads >= 0, "--threads must be 0 (every core) or more");
   positive(device == "auto" || device == "cpu" || device == "cuda", "--device must be auto, cpu or cuda");
   positive(!backbones.empty() && !folds.empty(), "need at least one backbone and one fold");
   for (int f : folds) positive(f >= 0, "folds must not be negative");
@@ -68,7 +69,7 @@ dataset::DataOptions TrainOptions::dataFor(int fold) const {
   d.augment = resolvedAugmentations();
   d.crop = crop;
   d.pseudo = pseudo;    // noisy student: pseudo-labelled windows, stronger noise
-  d.threads = threads;  // batch assembly: the same numbers whatever the thread count
+  d.threads = resolvedThreads(threads);  // batch assembly: the same numbers whatever the thread count
   return d;
 }
 
@@ -121,7 +122,7 @@ std::string describeConfig(const TrainOptions& o, const meta::Job& job, int64_t 
               {"augmentations", describe(o.resolvedAugmentations())},
               {"crop", {{"mode", dataset::cropModeName(o.crop.mode)}, {"jitter_seconds", o.crop.jitterSeconds},
                         {"avoid_lead", o.crop.avoidLead}}},
-              {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", o.threads}, {"world", world}};
+              {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", resolvedThreads(o.threads)}, {"world", world}};
   if (!o.pseudo.dir.empty())  // only then: configs of runs without pseudo labels stay as they were
     config["pseudo"] = {{"dir", o.pseudo.dir.string()}, {"p", o.pseudo.p}, {"noise_scale", o.pseudo.noiseScale}};
   if (!o.distil.empty())  // as for pseudo: configs without distillation stay as they were

@@ -9,6 +9,7 @@
 #include "dist/communicator.hpp"
 #include "dist/mpi_context.hpp"
 #include "dist/rank_groups.hpp"
+#include "model/build_info.hpp"
 #include "train/checkpoint_dir.hpp"
 #include "train/train.hpp"
 
@@ -85,7 +86,7 @@ std::vector<JobResult> runTrain(const TrainOptions& options, const dist::MpiCont
   const std::vector<meta::Job> jobs = selectJobs(options, arrayTaskFromEnvironment());
   const dist::GroupLayout layout = dist::layoutGroups(world.size(), world.rank(), jobs.size());
   dist::GroupComm groupComm(world, layout);  // collective: every rank, idle ones too
-  const bool cuda = options.device == "cuda" || (options.device == "auto" && torch::cuda::is_available());
+  const bool cuda = model::usesCuda(options.device);
   const dist::NodeRank node = dist::nodeRank(world.comm());  // collective as well
   if (layout.group < 0) {
     CHORUS_LOG(Warn) << "train: rank " << world.rank() << " is idle: " << jobs.size() << " jobs in groups of "

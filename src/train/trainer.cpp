@@ -17,14 +17,15 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "core/thread_pool.hpp"
 #include "dataset/training_data.hpp"
 #include "dist/communicator.hpp"
 #include "meta/metric.hpp"
 #include "meta/soundscape_window.hpp"
+#include "model/build_info.hpp"
 #include "model/classifier.hpp"
 #include "model/layer_decay.hpp"
 #include "model/loss.hpp"
-#include "stages/features.hpp"
 #include "store/feature_store.hpp"
 #include "train/checkpoint_dir.hpp"
 #include "train/data_parallel.hpp"
@@ -168,7 +169,7 @@ struct Position {
 // process alone without one), torch's threads and determinism.
 void openGroup(Session& s, const JobGroup& group) {
   const std::string& device = s.o.device;
-  s.cuda = device == "cuda" || (device == "auto" && torch::cuda::is_available());
+  s.cuda = model::usesCuda(device);
   if (device == "cuda" && !torch::cuda::is_available()) throw UsageError("train: --device cuda, but CUDA is not available");
   s.device = s.cuda ? torch::Device(torch::kCUDA, int8_t(group.cudaDevice)) : torch::Device(torch::kCPU);
   dist::CommOptions commOptions;
@@ -179,7 +180,7 @@ void openGroup(Session& s, const JobGroup& group) {
   s.host = alone ? dist::makeLocalCommunicator() : dist::makeMpiCommunicator(group.comm, commOptions);
   if (s.cuda && !alone) s.nccl = dist::makeNcclCommunicator(group.comm, commOptions);
   s.dp = std::make_unique<DataParallel>(*s.host, s.nccl ? *s.nccl : *s.host);
-  at::set_num_threads(s.o.threads);
+  at::set_num_threads(resolvedThreads(s.o.threads));
   at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
 }
 
@@ -188,7 +189,7 @@ void openData(Session& s) {
   const dataset::DataOptions options = s.o.dataFor(s.job.fold);
   s.data = std::make_unique<dataset::TrainingData>(options);
   s.normalisation = options.normalisation.describe();
-  s.storeFeatures = stages::storeMelOptions(*s.data->source().clips).describe();
+  s.storeFeatures = dataset::melOptionsOf(*s.data->source().clips).describe();
   s.dir = s.o.work / "models" / s.job.name();
   ensureDir(s.dir);
   if (!s.dp->isRoot()) return;

@@ -93,7 +93,7 @@ TEST(Features, TinyDatasetStoresGoodFilesAndNamesBadOnes) {
   }
   EXPECT_EQ(store.items()[1].sourceSampleRate, 44100);
   EXPECT_EQ(store.items()[1].sourceChannels, 2);
-  EXPECT_EQ(stages::storeMelOptions(store), options.mel);
+  EXPECT_EQ(audio::MelOptions::fromAttributes(store.attributes()), options.mel);
   EXPECT_EQ(store.attributes().at("clip_analysis"), "true");
 
   // The report names every broken file with its reason; the log exists.
@@ -288,7 +288,12 @@ TEST(Features, ThreadsGiveTheSameStore) {
   EXPECT_EQ(stages::runFeatures(three, world()).failed, 3u);
   chorus::testing::expectSameStores(FeatureStore(root / "one/features/train_audio.h5"),
                                     FeatureStore(root / "three/features/train_audio.h5"));
-  three.threads = 0;
+  auto every = optionsFor(d.data, root / "every", "train_audio");
+  every.threads = 0;  // every core, as --threads 0 means in every subcommand
+  EXPECT_EQ(stages::runFeatures(every, world()).failed, 3u);
+  chorus::testing::expectSameStores(FeatureStore(root / "one/features/train_audio.h5"),
+                                    FeatureStore(root / "every/features/train_audio.h5"));
+  three.threads = -1;
   EXPECT_THROW(stages::runFeatures(three, world()), UsageError);
 }
 

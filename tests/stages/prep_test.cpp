@@ -294,7 +294,7 @@ TEST(Prep, BinaryReadsThePrepSectionOfConfigAndMapsExitCodes) {
   const auto root = testing::scratchDir();
   const Dataset d = makeDataset(root);
   std::ofstream(root / "c.toml") << "[prep]\ndata = \"" << d.data.string() << "\"\nwork = \"" << d.work.string()
-                                 << "\"\nfolds = 3\nseed = 7\nrare-threshold = 4\n";
+                                 << "\"\nn-folds = 3\nseed = 7\nrare-threshold = 4\n";
   const std::string prep = testing::chorusBinary() + " prep --config " + (root / "c.toml").string();
   auto r = testing::run(prep);  // two rows do not parse, none tolerated
   EXPECT_EQ(r.code, 3) << r.output;
@@ -303,13 +303,13 @@ TEST(Prep, BinaryReadsThePrepSectionOfConfigAndMapsExitCodes) {
   ASSERT_EQ(r.code, 4) << r.output;
   EXPECT_NE(r.output.find("prep: train.csv"), std::string::npos) << "summary missing: " << r.output;
   const json options = json::parse(readTextFile(d.work / "meta" / "prep_report.json"))["options"];
-  EXPECT_EQ(options["folds"], 3);
+  EXPECT_EQ(options["n_folds"], 3);
   EXPECT_EQ(options["seed"], 7);
   EXPECT_EQ(options["rare_threshold"], 4);
   const auto train = meta::CsvTable::read(d.work / "meta" / "train_cleaned_stratified.csv");
   const auto fixture = meta::CsvTable::read(testing::fixture("folds_stratified.csv"));
   for (std::size_t r = 0; r < train.size(); ++r) ASSERT_EQ(train.at(r, "fold"), fixture.at(r, "fold_k3_s7")) << "row " << r;
-  EXPECT_EQ(testing::run(prep + " --folds 1").code, 2);
+  EXPECT_EQ(testing::run(prep + " --n-folds 1").code, 2);
 }
 
 }  // namespace

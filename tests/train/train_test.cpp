@@ -144,7 +144,7 @@ TEST(Train, LossFallsAndOutputsHoldWhatTheySay) {
   EXPECT_EQ(state.epoch, 6);
   EXPECT_EQ(state.metrics.size(), 6u);
   store::FeatureStore clips(work / "features" / "train_audio.h5");
-  for (const auto& [k, v] : stages::storeMelOptions(clips).describe()) EXPECT_EQ(state.features.at(k), v) << k;
+  for (const auto& [k, v] : dataset::melOptionsOf(clips).describe()) EXPECT_EQ(state.features.at(k), v) << k;
   EXPECT_TRUE(state.features.count("norm_mean_db"));
   EXPECT_EQ(json::parse(state.config).at("backbone"), "convnext_atto");
   EXPECT_EQ(readState(*best).epoch, state.bestEpoch);

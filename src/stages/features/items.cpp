@@ -4,18 +4,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "audio/decode.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "meta/csv.hpp"
 
 namespace chorus::stages::features {
 namespace fs = std::filesystem;
-
-bool isAudioFile(const fs::path& file) {
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return ext == ".ogg" || ext == ".oga" || ext == ".wav" || ext == ".flac" || ext == ".mp3" || ext == ".opus";
-}
 
 namespace {
 
@@ -49,7 +44,7 @@ std::vector<SetItem> fromFolder(const fs::path& data, const std::string& set) {
   for (const auto& entry : fs::recursive_directory_iterator(folder, fs::directory_options::follow_directory_symlink)) {
     if (!entry.is_regular_file()) continue;
     const fs::path relative = entry.path().lexically_relative(folder);
-    if (!isAudioFile(relative) || relative.filename().string().front() == '.') {
+    if (!audio::isAudioFile(relative) || relative.filename().string().front() == '.') {
       ++skipped;
       continue;
     }

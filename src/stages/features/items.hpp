@@ -18,7 +18,6 @@ struct SetItem {
 std::vector<SetItem> listSetItems(const std::filesystem::path& data, const std::filesystem::path& work,
                                   const std::string& set);
 
-bool isAudioFile(const std::filesystem::path& file);  // by extension: ogg oga wav flac mp3 opus
 
 // Items as JSON text and back, to broadcast rank 0's listing.
 std::string itemsToJson(const std::vector<SetItem>& items);

@@ -1,0 +1,17 @@
+#include "dist/launcher.hpp"
+
+#include <mpi.h>
+
+#include <cstdlib>
+
+namespace chorus::dist {
+
+bool launchedUnderMpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_PMIX_MAPPING_SERV"})
+    if (std::getenv(v)) return true;
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  return initialised != 0;
+}
+
+}  // namespace chorus::dist
