@@ -23,6 +23,9 @@ References, written under tests/fixtures/audio/ with the schema of the real-audi
                         birds_32k.wav (tools/make_logmel_fixture.py's arguments)
   synth_energy.json     librosa.feature.rms + numpy's moving average (tools/make_energy_fixture.py's)
 
+A rerun gives the same decoded samples and the same references; the Ogg files (random stream serial
+numbers) and float WAVs (libsndfile's PEAK chunk has a timestamp) differ in those header bytes only.
+
   python3 tools/make_audio_fixtures.py [--out tests/fixtures/audio]
 """
 import argparse
