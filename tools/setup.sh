@@ -34,8 +34,8 @@ if ! "$PYTHON" -c "import torch, sys; sys.exit(0 if torch.__version__.split('+')
   "$PYTHON" -m pip install -q "torch==$TORCH_VERSION"
 fi
 # torchaudio/torchvision are pinned to the torch release: an unpinned one would replace torch.
-"$PYTHON" -c "import numpy, sklearn, h5py, soundfile, torchaudio, librosa, timm" 2>/dev/null ||
-  "$PYTHON" -m pip install -q numpy scikit-learn h5py soundfile "torch==$TORCH_VERSION" torchaudio==2.11.0 \
+"$PYTHON" -c "import numpy, sklearn, h5py, soundfile, soxr, torchaudio, librosa, timm" 2>/dev/null ||
+  "$PYTHON" -m pip install -q numpy scikit-learn h5py soundfile soxr "torch==$TORCH_VERSION" torchaudio==2.11.0 \
     librosa timm torchvision==0.26.0
 
 # OpenVINO: its wheel carries the C++ runtime (headers, CPU plugin, TBB, OpenVINOConfig.cmake) for

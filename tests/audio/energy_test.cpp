@@ -10,8 +10,8 @@
 namespace chorus::audio {
 namespace {
 
-TEST(Energy, MatchesLibrosaRmsAndNumpySmoothing) {
-  const auto meta = chorus::testing::readAudioFixtureJson("energy.json");
+void expectEnergyParity(const std::string& fixtureJson) {
+  const auto meta = chorus::testing::readAudioFixtureJson(fixtureJson);
   EnergyOptions options;
   ASSERT_EQ(meta["params"]["frame_length"].get<int>(), options.frameLength);
   ASSERT_EQ(meta["params"]["hop"].get<int>(), options.hop);
@@ -19,7 +19,7 @@ TEST(Energy, MatchesLibrosaRmsAndNumpySmoothing) {
   for (const auto& c : meta["clips"]) {
     const std::string file = c["file"];
     CHORUS_REQUIRE_REAL_AUDIO(file);
-    const Audio audio = loadAudio(chorus::testing::realAudio(file));
+    const Audio audio = loadAudio(chorus::testing::caseAudio(file));
     const EnergyProfile p = energyProfile(audio.samples.data(), audio.samples.size(), audio.sampleRate, options);
     const auto rms = chorus::testing::readF32(c["rms"]);
     const auto smoothed = chorus::testing::readF32(c["smoothed"]);
@@ -37,6 +37,9 @@ TEST(Energy, MatchesLibrosaRmsAndNumpySmoothing) {
     EXPECT_DOUBLE_EQ(p.peakSeconds, c["peak_seconds"].get<double>()) << file;
   }
 }
+
+TEST(Energy, MatchesLibrosaRmsAndNumpySmoothing) { expectEnergyParity("energy.json"); }
+TEST(Energy, MatchesLibrosaRmsAndNumpySmoothingOnSynthesisedAudio) { expectEnergyParity("synth_energy.json"); }
 
 TEST(Energy, PeakFrameFromSkipsTheLead) {
   // A loud burst at 0.5 s and a quieter one at 3 s: from 1 s on, the later one is the peak.

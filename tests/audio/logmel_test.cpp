@@ -1,5 +1,6 @@
 // Log-mel parity with torchaudio (the default options) and librosa (librosaDefaults) on real
-// recordings, reference values from tools/make_logmel_fixture.py.
+// recordings (tools/make_logmel_fixture.py) and on committed synthesised audio
+// (tools/make_audio_fixtures.py).
 #include "audio/logmel.hpp"
 
 #include <gtest/gtest.h>
@@ -29,13 +30,13 @@ Parity compare(const std::vector<float>& ours, const std::vector<float>& ref) {
   return p;
 }
 
-void expectParity(const std::string& library, const MelOptions& options) {
-  const auto meta = chorus::testing::readAudioFixtureJson("logmel.json");
+void expectParity(const std::string& fixtureJson, const std::string& library, const MelOptions& options) {
+  const auto meta = chorus::testing::readAudioFixtureJson(fixtureJson);
   const LogMel logmel(options);
   for (const auto& clip : meta["clips"]) {
     const std::string file = clip["file"];
     CHORUS_REQUIRE_REAL_AUDIO(file);
-    const Audio audio = loadAudio(chorus::testing::realAudio(file));  // 32 kHz: no resampling
+    const Audio audio = loadAudio(chorus::testing::caseAudio(file));  // 32 kHz: no resampling
     const size_t n = clip["samples"];
     ASSERT_GE(audio.samples.size(), n);
     const auto ref = chorus::testing::readF32(clip[library]["file"]);
@@ -55,10 +56,18 @@ void expectParity(const std::string& library, const MelOptions& options) {
   }
 }
 
-TEST(LogMel, MatchesTorchaudioMelSpectrogramWithDefaults) { expectParity("torchaudio", MelOptions{}); }
+TEST(LogMel, MatchesTorchaudioMelSpectrogramWithDefaults) {
+  expectParity("logmel.json", "torchaudio", MelOptions{});
+}
 
 TEST(LogMel, MatchesLibrosaMelspectrogramWithLibrosaDefaults) {
-  expectParity("librosa", MelOptions::librosaDefaults());
+  expectParity("logmel.json", "librosa", MelOptions::librosaDefaults());
+}
+
+TEST(LogMel, MatchesTorchaudioOnSynthesisedAudio) { expectParity("synth_logmel.json", "torchaudio", MelOptions{}); }
+
+TEST(LogMel, MatchesLibrosaOnSynthesisedAudio) {
+  expectParity("synth_logmel.json", "librosa", MelOptions::librosaDefaults());
 }
 
 // torchaudio.functional.melscale_fbanks(norm=None, mel_scale="htk") and librosa.filters.mel.
@@ -84,11 +93,11 @@ TEST(LogMel, SlaneyFilterbankMatchesLibrosa) {
 }
 
 // librosa.power_to_db's top_db rule applied to its own output (the fixture): max(x, max(x) - 30).
+// On the synthesised clip (tools/make_audio_fixtures.py), committed: it runs in every clone.
 TEST(LogMel, TopDbClipsBelowTheClipMaximumLikePowerToDb) {
-  const auto meta = chorus::testing::readAudioFixtureJson("logmel.json");
+  const auto meta = chorus::testing::readAudioFixtureJson("synth_logmel.json");
   const auto& clip = meta["clips"][0];
-  CHORUS_REQUIRE_REAL_AUDIO(clip["file"].get<std::string>());
-  const Audio audio = loadAudio(chorus::testing::realAudio(clip["file"]));
+  const Audio audio = loadAudio(chorus::testing::caseAudio(clip["file"]));
   MelOptions options = MelOptions::librosaDefaults();
   options.topDb = 30;
   const std::vector<float> ours = LogMel(options).compute(audio.samples.data(), clip["samples"].get<size_t>());

@@ -12,10 +12,9 @@ namespace chorus::audio {
 namespace {
 
 TEST(LogMelThreads, ConcurrentComputeEqualsSerial) {
-  CHORUS_REQUIRE_REAL_AUDIO("opensoundscape_birds_10s.wav");
-  CHORUS_REQUIRE_REAL_AUDIO("opensoundscape_1min.wav");
-  const Audio a = loadAudio(chorus::testing::realAudio("opensoundscape_birds_10s.wav"));
-  const Audio b = loadAudio(chorus::testing::realAudio("opensoundscape_1min.wav"));
+  // Committed synthesised clips (tools/make_audio_fixtures.py): 4 s and 30 s.
+  const Audio a = loadAudio(chorus::testing::fixture("audio/synth/birds_32k.wav"));
+  const Audio b = loadAudio(chorus::testing::fixture("audio/synth/soundscape_32k.ogg"));
   const LogMel logmel{MelOptions{}};
   const std::vector<float> serialA = logmel.compute(a.samples), serialB = logmel.compute(b.samples);
 

@@ -1,5 +1,5 @@
 // soxr HQ resampling against librosa.resample(res_type="soxr_hq") on real recordings
-// (tools/make_resample_fixture.py): an upsample, a fractional and a large-ratio downsample.
+// (tools/make_resample_fixture.py) and on committed synthesised audio (tools/make_audio_fixtures.py): an upsample, a fractional and a large-ratio downsample.
 #include "audio/resample.hpp"
 
 #include <gtest/gtest.h>
@@ -11,12 +11,12 @@
 namespace chorus::audio {
 namespace {
 
-TEST(Resample, MatchesLibrosaSoxrHqOnRealRecordings) {
-  const auto meta = chorus::testing::readAudioFixtureJson("resample.json");
+void expectSoxrHqParity(const std::string& fixtureJson) {
+  const auto meta = chorus::testing::readAudioFixtureJson(fixtureJson);
   for (const auto& c : meta["cases"]) {
     const std::string file = c["file"];
     CHORUS_REQUIRE_REAL_AUDIO(file);
-    const Audio source = loadAudio(chorus::testing::realAudio(file), 0);
+    const Audio source = loadAudio(chorus::testing::caseAudio(file), 0);
     ASSERT_EQ(source.sampleRate, c["source_rate"].get<int>()) << file;
     const size_t n = c["input_samples"];
     ASSERT_GE(source.samples.size(), n);
@@ -29,10 +29,15 @@ TEST(Resample, MatchesLibrosaSoxrHqOnRealRecordings) {
     for (float v : expected) peak = std::max(peak, double(std::abs(v)));
     std::cout << c["name"].get<std::string>() << " (" << source.sampleRate << " -> 32000 Hz): max |ours - librosa| = "
               << diff << " (signal peak " << peak << ")\n";
-    RecordProperty("max_abs_diff_" + c["name"].get<std::string>(), std::to_string(diff));
+    ::testing::Test::RecordProperty("max_abs_diff_" + c["name"].get<std::string>(), std::to_string(diff));
     EXPECT_LE(diff, 1e-5) << file;
   }
 }
+
+TEST(Resample, MatchesLibrosaSoxrHqOnRealRecordings) { expectSoxrHqParity("resample.json"); }
+
+// 16, 22.05, 44.1 (stereo, downmixed) and 48 kHz synthesised files (tools/make_audio_fixtures.py).
+TEST(Resample, MatchesLibrosaSoxrHqOnSynthesisedAudio) { expectSoxrHqParity("synth_resample.json"); }
 
 TEST(Resample, LengthIsCeilingOfScaledLengthLikeLibrosa) {
   EXPECT_EQ(resampledLength(160000, 16000, 32000), 320000u);  // the perch 10 s clip

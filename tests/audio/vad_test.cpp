@@ -92,13 +92,12 @@ INSTANTIATE_TEST_SUITE_P(Synthetic, LeadingVoice,
                                   std::to_string(int(p.param.f0)) + "Hz";
                          });
 
-// espeak-ng's announcement (tools/make_vad_fixture.py), then a real bird recording: the voice segment
-// ends where the speech does (espeak then adds 0.3 s of silence), and the lead not after the birds start.
-TEST(Vad, SpokenAnnouncementBeforeRealBirds) {
-  CHORUS_REQUIRE_REAL_AUDIO("opensoundscape_birds_10s.wav");
+// espeak-ng's announcement (tools/make_vad_fixture.py), then bird audio: the voice segment ends where
+// the speech does (espeak then adds 0.3 s of silence), and the lead not after the birds start.
+void expectAnnouncementFound(const std::filesystem::path& birdsFile) {
   const auto meta = chorus::testing::readAudioFixtureJson("vad.json");
   const Audio speech = loadAudio(chorus::testing::fixture("audio/" + meta["file"].get<std::string>()));
-  const Audio birds = loadAudio(chorus::testing::realAudio("opensoundscape_birds_10s.wav"));
+  const Audio birds = loadAudio(birdsFile);
   std::vector<float> x = speech.samples;
   x.insert(x.end(), birds.samples.begin(), birds.samples.end());
   const auto segments = findLeadingSegments(x.data(), x.size(), kRate);
@@ -108,6 +107,15 @@ TEST(Vad, SpokenAnnouncementBeforeRealBirds) {
   EXPECT_EQ(segments.front().kind, LeadKind::Voice);
   EXPECT_NEAR(segments.front().end, meta["speech_end_seconds"].get<double>(), 0.3);
   EXPECT_LE(leadingEnd(segments), speech.seconds() + 0.3);
+}
+
+TEST(Vad, SpokenAnnouncementBeforeRealBirds) {
+  CHORUS_REQUIRE_REAL_AUDIO("opensoundscape_birds_10s.wav");
+  expectAnnouncementFound(chorus::testing::realAudio("opensoundscape_birds_10s.wav"));
+}
+
+TEST(Vad, SpokenAnnouncementBeforeSynthesisedBirds) {
+  expectAnnouncementFound(chorus::testing::fixture("audio/synth/birds_32k.wav"));
 }
 
 TEST(Vad, LeadingSilenceThenBirds) {
@@ -165,6 +173,18 @@ TEST(Vad, RealRecordingsWithoutSpeechHaveNoLeadingVoice) {
   CHORUS_REQUIRE_REAL_AUDIO("opensoundscape_birds_10s.wav");
   const Audio birds = loadAudio(chorus::testing::realAudio("opensoundscape_birds_10s.wav"));
   EXPECT_EQ(describe(findLeadingSegments(birds.samples.data(), birds.samples.size(), kRate)), "none");
+}
+
+// The committed synthesised audio (tools/make_audio_fixtures.py: notes from the first 20 ms, every
+// format and rate): no lead at all.
+TEST(Vad, SynthesisedBirdsHaveNoLead) {
+  std::vector<std::string> files{"synth/birds_32k.wav", "synth/soundscape_32k.ogg"};
+  for (const auto& c : chorus::testing::readAudioFixtureJson("synth_decode.json")["cases"]) files.push_back(c["file"]);
+  for (const auto& file : files) {
+    const Audio audio = loadAudio(chorus::testing::caseAudio(file));
+    const auto segments = findLeadingSegments(audio.samples.data(), audio.samples.size(), audio.sampleRate);
+    EXPECT_EQ(describe(segments), "none") << file;
+  }
 }
 
 }  // namespace

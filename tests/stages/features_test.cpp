@@ -116,26 +116,25 @@ TEST(Features, TinyDatasetStoresGoodFilesAndNamesBadOnes) {
   EXPECT_EQ(stages::runFeatures(options, world()).exitCode, ExitCode::Ok);
 }
 
-TEST(Features, StoreMatchesTorchaudioOnARealRecording) {
-  // torchaudio MelSpectrogram + 10 log10 of opensoundscape_birds_10s.wav (tools/make_logmel_fixture.py),
-  // through decode, the stage, the store and our reader.
-  const fs::path real = fs::path(CHORUS_REAL_AUDIO) / "opensoundscape_birds_10s.wav";
-  if (!fs::exists(real)) GTEST_SKIP() << real << " is absent (../shared/real_audio is not in the repository)";
-  std::ifstream in(chorus::testing::fixture("audio/logmel_birds_10s_torchaudio.f32"), std::ios::binary);
-  ASSERT_TRUE(in) << "missing fixture: python3 tools/make_logmel_fixture.py";
-  std::vector<float> ref(634 * 128);
+// torchaudio MelSpectrogram + 10 log10 of `audio` (`reference`: frames x 128 float32), through
+// decode, the stage, the store and our reader.
+void expectStoreMatchesTorchaudio(const fs::path& audio, const std::string& reference, int64_t frames) {
+  std::ifstream in(chorus::testing::fixture(reference), std::ios::binary);
+  ASSERT_TRUE(in) << "missing fixture " << reference;
+  std::vector<float> ref(size_t(frames) * 128);
   in.read(reinterpret_cast<char*>(ref.data()), std::streamsize(ref.size() * sizeof(float)));
+  ASSERT_TRUE(in) << reference << " is shorter than " << frames << " frames";
 
   const fs::path root = chorus::testing::scratchDir();
   fs::create_directories(root / "data/test_soundscapes");
-  fs::copy_file(real, root / "data/test_soundscapes/birds_10s.wav");
+  fs::copy_file(audio, root / "data/test_soundscapes" / audio.filename());
   for (auto dtype : {store::MelDtype::Float32, store::MelDtype::Float16}) {
     auto options = optionsFor(root / "data", root / store::toString(dtype), "test_soundscapes");
     options.dtype = dtype;
     EXPECT_EQ(stages::runFeatures(options, world()).exitCode, ExitCode::Ok);
     FeatureStore store(root / store::toString(dtype) / "features/test_soundscapes.h5");
     ASSERT_EQ(store.items().size(), 1u);
-    ASSERT_EQ(store.items()[0].frameCount, 634);
+    ASSERT_EQ(store.items()[0].frameCount, frames);
     EXPECT_EQ(store.attributes().at("clip_analysis"), "false");
     auto ours = store.readItem(0);
     double worst = 0;
@@ -148,6 +147,21 @@ TEST(Features, StoreMatchesTorchaudioOnARealRecording) {
     std::cout << store::toString(dtype) << " store vs torchaudio: max |diff| " << worst << " dB over " << cells
               << " cells above -80 dB\n";
   }
+}
+
+TEST(Features, StoreMatchesTorchaudioOnARealRecording) {
+  const fs::path real = fs::path(CHORUS_REAL_AUDIO) / "opensoundscape_birds_10s.wav";
+  if (!fs::exists(real)) GTEST_SKIP() << "real recording " << real << " is absent (../shared/real_audio is not part of the repository)";
+  expectStoreMatchesTorchaudio(real, "audio/logmel_birds_10s_torchaudio.f32", 634);  // tools/make_logmel_fixture.py
+}
+
+// The committed synthesised clip and its reference (tools/make_audio_fixtures.py): runs in every clone.
+TEST(Features, StoreMatchesTorchaudioOnSynthesisedAudio) {
+  const auto meta = nlohmann::json::parse(std::ifstream(chorus::testing::fixture("audio/synth_logmel.json")));
+  const auto& clip = meta.at("clips").at(0);
+  expectStoreMatchesTorchaudio(chorus::testing::fixture("audio/" + clip.at("file").get<std::string>()),
+                               "audio/" + clip.at("torchaudio").at("file").get<std::string>(),
+                               clip.at("torchaudio").at("frames").get<int64_t>());
 }
 
 TEST(Features, RerunRedoesOnlyALostPartAndIgnoresAHalfWrittenOne) {
