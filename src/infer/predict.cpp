@@ -103,6 +103,87 @@ torch::Tensor runModel(const Ensemble::Impl& e, size_t m, const torch::Tensor& d
   return torch::from_blob(logits.data(), {windows, rows / windows, classes}).clone();
 }
 
+// The rows predicted so far. While the time budget calibrates, a soundscape's logits are held with
+// every variant (W x V x K per model); once it decides, the held rows keep only the kept variants'
+// mean, like every later row, and go ahead of them.
+struct Rows {
+  explicit Rows(size_t models) : out(models), held(models) {}
+  std::vector<std::vector<float>> out;           // per model: rows x K
+  std::vector<std::vector<torch::Tensor>> held;  // per model, one W x V x K per calibration soundscape
+  std::vector<std::string> heldRows, heldScapes;
+
+  static void append(std::vector<float>& to, const torch::Tensor& logits, std::vector<float>::iterator at) {
+    const torch::Tensor mean = logits.mean(1).contiguous();
+    to.insert(at, mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+  }
+  void add(size_t m, const torch::Tensor& logits, bool calibrating) {
+    if (calibrating) held[m].push_back(logits);
+    else append(out[m], logits, out[m].end());
+  }
+  void addIds(Predictions& result, const std::string& soundscape, int windows, bool calibrating) {
+    for (int w = 0; w < windows; ++w) {
+      (calibrating ? heldRows : result.rowIds).push_back(meta::windowRowId(soundscape, w));
+      (calibrating ? heldScapes : result.soundscapeOf).push_back(soundscape);
+    }
+  }
+  // The held rows join the front, with the variants in `keep` (null: every variant).
+  void settle(Predictions& result, const TimeBudget& budget, const std::vector<int64_t>* keep) {
+    for (size_t m = 0; m < out.size(); ++m) {
+      if (!budget.keepsModel(m)) continue;
+      for (size_t j = held[m].size(); j-- > 0;)
+        append(out[m], keep ? held[m][j].index_select(1, torch::tensor(*keep, torch::kLong)) : held[m][j],
+               out[m].begin());
+      held[m].clear();
+    }
+    result.rowIds.insert(result.rowIds.begin(), heldRows.begin(), heldRows.end());
+    result.soundscapeOf.insert(result.soundscapeOf.begin(), heldScapes.begin(), heldScapes.end());
+    heldRows.clear(), heldScapes.clear();
+  }
+};
+
+// One soundscape through every model the budget keeps; returns each model's seconds.
+std::vector<double> predictSoundscape(const Ensemble& ensemble, const SoundscapeFeatures& features,
+                                      const PreparedSoundscape& p, const TimeBudget& budget,
+                                      const PredictOptions& o, Rows& rows) {
+  const Ensemble::Impl& e = ensemble.impl();
+  const size_t M = ensemble.size();
+  const bool calibrating = budget.calibrating();
+  const std::vector<std::string> variants = calibrating ? o.tta : budget.keptVariants();
+  std::vector<torch::Tensor> db(ensemble.featureGroups());
+  std::vector<double> modelSeconds(M, 0.0);
+  for (size_t m = 0; m < M; ++m) {
+    if (!budget.keepsModel(m)) continue;
+    const size_t g = e.group[m];
+    if (!db[g].defined()) db[g] = variantBatch(features, p, g, variants);
+    const auto tm = Clock::now();
+    const torch::Tensor logits = runModel(e, m, db[g], p.windows, o.batchWindows);  // W x V x K
+    modelSeconds[m] = since(tm);
+    rows.add(m, logits, calibrating);
+  }
+  return modelSeconds;
+}
+
+// The kept models' rows into `result`, with what the budget dropped.
+void collect(const Ensemble::Impl& e, const TimeBudget& budget, Rows& rows, Predictions& result) {
+  const size_t K = e.classes.size();
+  result.classes = e.classes;
+  result.tta = budget.keptVariants();
+  result.droppedTta = budget.droppedVariants();
+  for (size_t m = 0; m < rows.out.size(); ++m) {
+    if (!budget.keepsModel(m)) {
+      result.droppedModels.push_back(e.infos[m].name);
+      continue;
+    }
+    if (rows.out[m].size() != result.rows() * K) throw Error("predict: internal row count mismatch for " + e.infos[m].name);
+    result.models.push_back(e.infos[m].name);
+    result.weights.push_back(e.infos[m].weight);
+    result.folds.push_back(e.infos[m].fold);
+    result.logits.insert(result.logits.end(), rows.out[m].begin(), rows.out[m].end());
+  }
+  std::reverse(result.droppedModels.begin(), result.droppedModels.end());  // in the order dropped: from the end
+  result.projectedSeconds = budget.projectedSeconds();
+}
+
 }  // namespace
 
 Predictions predict(const Ensemble& ensemble, const std::vector<Soundscape>& soundscapes, const PredictOptions& o) {
@@ -110,96 +191,41 @@ Predictions predict(const Ensemble& ensemble, const std::vector<Soundscape>& sou
   if (o.batchWindows < 1) throw UsageError("predict: batch of at least one window");
   const auto started = Clock::now();
   const Ensemble::Impl& e = ensemble.impl();
-  const size_t M = ensemble.size(), K = e.classes.size(), n = soundscapes.size();
+  const size_t M = ensemble.size(), n = soundscapes.size();
   at::set_num_threads(e.threads);
   SoundscapeFeatures features(e, soundscapes, o);
-
   TimeBudget budget(o.timeBudgetSeconds, o.calibrate, n, o.tta, M);
-  std::vector<std::vector<float>> out(M);  // per model: rows x K
-  std::vector<std::vector<torch::Tensor>> held(M);  // calibration: per model, W x V x K per soundscape
+  Rows rows(M);
   Predictions result;
-  std::vector<std::string> heldRows, heldScapes;
   Progress progress("infer: " + std::to_string(M) + " models x " + std::to_string(o.tta.size()) + " variants", double(n),
                     "soundscapes");
   Prefetcher prefetch(features, n, size_t(std::max(o.prefetch, 1)));
   for (size_t i = 0; i < n; ++i) {
     const auto t0 = Clock::now();
-    PreparedSoundscape p = prefetch.next();
+    const PreparedSoundscape p = prefetch.next();
     const Soundscape& s = soundscapes[p.index];
     if (!p.failure.empty()) {
       CHORUS_LOG(Warn) << "soundscape " << s.id << " failed: " << p.failure;
       result.failures.push_back({s.id, s.audio.string(), p.failure});
       budget.skipped();
-      if (o.progress) progress.advance();
-      continue;
-    }
-    const bool calibrating = budget.calibrating();
-    const std::vector<std::string> variants = calibrating ? o.tta : budget.keptVariants();
-    std::vector<torch::Tensor> db(ensemble.featureGroups());
-    std::vector<double> modelSeconds(M, 0.0);
-    for (size_t m = 0; m < M; ++m) {
-      if (!budget.keepsModel(m)) continue;
-      const size_t g = e.group[m];
-      if (!db[g].defined()) db[g] = variantBatch(features, p, g, variants);
-      const auto tm = Clock::now();
-      torch::Tensor logits = runModel(e, m, db[g], p.windows, o.batchWindows);  // W x V x K
-      modelSeconds[m] = since(tm);
-      if (calibrating) {
-        held[m].push_back(logits);
-      } else {
-        torch::Tensor mean = logits.mean(1).contiguous();
-        out[m].insert(out[m].end(), mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+    } else {
+      const bool calibrating = budget.calibrating();
+      const std::vector<double> modelSeconds = predictSoundscape(ensemble, features, p, budget, o, rows);
+      rows.addIds(result, s.id, p.windows, calibrating);
+      budget.measured(since(t0), modelSeconds, since(started));
+      if (calibrating && !budget.calibrating()) {  // decided now
+        const auto keep = budget.keptVariantIndices();
+        rows.settle(result, budget, &keep);
       }
-    }
-    for (int w = 0; w < p.windows; ++w) {
-      (calibrating ? heldRows : result.rowIds).push_back(meta::windowRowId(s.id, w));
-      (calibrating ? heldScapes : result.soundscapeOf).push_back(s.id);
-    }
-    budget.measured(since(t0), modelSeconds, since(started));
-    if (calibrating && !budget.calibrating()) {
-      // Decided: the calibration rows keep only the kept models and variants, like every later row.
-      const auto keep = budget.keptVariantIndices();
-      for (size_t m = 0; m < M; ++m) {
-        if (!budget.keepsModel(m)) continue;
-        for (size_t j = held[m].size(); j-- > 0;) {
-          torch::Tensor mean = held[m][j].index_select(1, torch::tensor(keep, torch::kLong)).mean(1).contiguous();
-          out[m].insert(out[m].begin(), mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
-        }
-        held[m].clear();
-      }
-      result.rowIds.insert(result.rowIds.begin(), heldRows.begin(), heldRows.end());
-      result.soundscapeOf.insert(result.soundscapeOf.begin(), heldScapes.begin(), heldScapes.end());
     }
     if (o.progress) progress.advance();
   }
   if (budget.calibrating()) {  // fewer soundscapes than the calibration: nothing dropped
     budget.finishWithoutDecision();
-    for (size_t m = 0; m < M; ++m)
-      for (auto& t : held[m]) {
-        torch::Tensor mean = t.mean(1).contiguous();
-        out[m].insert(out[m].end(), mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
-      }
-    result.rowIds.insert(result.rowIds.begin(), heldRows.begin(), heldRows.end());
-    result.soundscapeOf.insert(result.soundscapeOf.begin(), heldScapes.begin(), heldScapes.end());
+    rows.settle(result, budget, nullptr);
   }
   if (o.progress) progress.finish();
-
-  result.classes = e.classes;
-  result.tta = budget.keptVariants();
-  result.droppedTta = budget.droppedVariants();
-  for (size_t m = 0; m < M; ++m) {
-    if (!budget.keepsModel(m)) {
-      result.droppedModels.push_back(e.infos[m].name);
-      continue;
-    }
-    if (out[m].size() != result.rows() * K) throw Error("predict: internal row count mismatch for " + e.infos[m].name);
-    result.models.push_back(e.infos[m].name);
-    result.weights.push_back(e.infos[m].weight);
-    result.folds.push_back(e.infos[m].fold);
-    result.logits.insert(result.logits.end(), out[m].begin(), out[m].end());
-  }
-  std::reverse(result.droppedModels.begin(), result.droppedModels.end());  // in the order dropped: from the end
-  result.projectedSeconds = budget.projectedSeconds();
+  collect(e, budget, rows, result);
   result.seconds = since(started);
   return result;
 }
