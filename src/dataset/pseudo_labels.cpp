@@ -1,5 +1,6 @@
 #include "dataset/pseudo_labels.hpp"
 
+#include <optional>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -76,23 +77,72 @@ bool parseNumber(const std::string& text, double& value) {
   return true;
 }
 
+// The species columns of a pseudo-label table: (column, species index); InputError for a column that
+// is not a species of the list, or none at all.
+std::vector<std::pair<size_t, int>> classColumnsOf(const meta::CsvTable& table, const Species& species,
+                                                   const std::set<size_t>& nonClass) {
+  std::vector<std::pair<size_t, int>> columns;
+  for (size_t c = 0; c < table.header().size(); ++c) {
+    const std::string& name = table.header()[c];
+    if (nonClass.count(c) || name == "row_id") continue;
+    const int k = species.index(name);
+    if (k < 0) throw InputError(table.fileName(), 1, "column '" + name + "' is not a species of the species list");
+    columns.push_back({c, k});
+  }
+  if (columns.empty()) throw InputError(table.fileName(), 1, "no class columns");
+  return columns;
+}
+
+struct PseudoTable {
+  const meta::CsvTable& table;
+  size_t filename, start, end;
+  std::vector<std::pair<size_t, int>> classes;
+};
+
+// One row as an example, or the reason it cannot be one (an issue of `kind`).
+std::optional<Example> pseudoExample(const PseudoTable& t, const meta::CsvRow& row,
+                                     const store::FeatureStore& soundscapes, double fps, std::string& kind,
+                                     std::string& reason) {
+  Example e;
+  e.source = Source::Soundscape, e.pseudo = true, e.line = row.line, e.id = row.fields[t.filename], e.fold = -1;
+  const auto item = soundscapes.find(e.id);
+  if (!item) {
+    kind = "missing_item", reason = "'" + e.id + "' is not in the soundscape store " + soundscapes.path().string();
+    return std::nullopt;
+  }
+  double start = 0, end = 0;
+  if (!parseNumber(row.fields[t.start], start) || !parseNumber(row.fields[t.end], end)) {
+    kind = "bad_window", reason = "start_s/end_s '" + row.fields[t.start] + "'/'" + row.fields[t.end] +
+                                  "' are not numbers of seconds";
+    return std::nullopt;
+  }
+  e.item = *item;
+  e.frameStart = std::llround(start * fps);
+  e.frameCount = std::llround((end - start) * fps);
+  e.endSeconds = end;
+  if (end <= start || start < 0 || e.frameStart >= soundscapes.items()[*item].frameCount) {
+    kind = "bad_window", reason = "window " + row.fields[t.start] + "-" + row.fields[t.end] + " s is empty or outside " + e.id;
+    return std::nullopt;
+  }
+  for (const auto& [column, k] : t.classes) {
+    double v = 0;
+    if (!parseNumber(row.fields[column], v) || v < 0 || v > 1) {
+      kind = "bad_value", reason = "value '" + row.fields[column] + "' of " + t.table.header()[column] +
+                                   " is not a number in [0, 1]";
+      return std::nullopt;
+    }
+    if (v > 0) e.targets.push_back({k, float(v)});
+  }
+  return e;
+}
+
 }  // namespace
 
 PseudoSet readPseudoLabels(const fs::path& csv, const Species& species, const store::FeatureStore& soundscapes,
                            const std::vector<const Example*>& labelled, int validationFold) {
   const auto table = meta::CsvTable::read(csv);
-  const size_t filename = table.column("filename"), startColumn = table.column("start_s"),
-               endColumn = table.column("end_s");
-  std::vector<std::pair<size_t, int>> classColumns;  // (column, species index)
-  for (size_t c = 0; c < table.header().size(); ++c) {
-    const std::string& name = table.header()[c];
-    if (c == filename || c == startColumn || c == endColumn || name == "row_id") continue;
-    const int k = species.index(name);
-    if (k < 0) throw InputError(table.fileName(), 1, "column '" + name + "' is not a species of the species list");
-    classColumns.push_back({c, k});
-  }
-  if (classColumns.empty()) throw InputError(table.fileName(), 1, "no class columns");
-
+  PseudoTable t{table, table.column("filename"), table.column("start_s"), table.column("end_s"), {}};
+  t.classes = classColumnsOf(table, species, {t.filename, t.start, t.end});
   // The file-level fold of each labelled soundscape, and its labelled windows (item, end frame).
   std::map<size_t, int> fileFold;
   std::set<std::pair<size_t, int64_t>> labelledWindows;
@@ -100,64 +150,28 @@ PseudoSet readPseudoLabels(const fs::path& csv, const Species& species, const st
     fileFold[e->item] = e->fold;
     labelledWindows.insert({e->item, e->frameStart});
   }
-
   PseudoSet set;
   const double fps = framesPerSecond(soundscapes);
-  auto issue = [&](long line, const std::string& kind, const std::string& reason) {
-    set.issues.push_back({table.fileName(), line, kind, reason});
-  };
   for (const auto& row : table.rows()) {
     ++set.rows;
-    Example e;
-    e.source = Source::Soundscape;
-    e.pseudo = true;
-    e.line = row.line;
-    e.id = row.fields[filename];
-    e.fold = -1;
-    const auto item = soundscapes.find(e.id);
-    if (!item) {
-      issue(row.line, "missing_item", "'" + e.id + "' is not in the soundscape store " + soundscapes.path().string());
+    std::string kind, reason;
+    std::optional<Example> e = pseudoExample(t, row, soundscapes, fps, kind, reason);
+    if (!e) {
+      set.issues.push_back({table.fileName(), row.line, kind, reason});
       continue;
     }
-    double start = 0, end = 0;
-    if (!parseNumber(row.fields[startColumn], start) || !parseNumber(row.fields[endColumn], end)) {
-      issue(row.line, "bad_window", "start_s/end_s '" + row.fields[startColumn] + "'/'" + row.fields[endColumn] +
-                                        "' are not numbers of seconds");
-      continue;
-    }
-    e.item = *item;
-    e.frameStart = std::llround(start * fps);
-    e.frameCount = std::llround((end - start) * fps);
-    e.endSeconds = end;
-    if (end <= start || start < 0 || e.frameStart >= soundscapes.items()[*item].frameCount) {
-      issue(row.line, "bad_window", "window " + row.fields[startColumn] + "-" + row.fields[endColumn] +
-                                        " s is empty or outside " + e.id);
-      continue;
-    }
-    bool valuesOk = true;
-    for (const auto& [column, k] : classColumns) {
-      double v = 0;
-      if (!parseNumber(row.fields[column], v) || v < 0 || v > 1) {
-        issue(row.line, "bad_value", "value '" + row.fields[column] + "' of " + table.header()[column] +
-                                         " is not a number in [0, 1]");
-        valuesOk = false;
-        break;
-      }
-      if (v > 0) e.targets.push_back({k, float(v)});
-    }
-    if (!valuesOk) continue;
-    if (auto f = fileFold.find(e.item); f != fileFold.end()) {
-      e.fold = f->second;
-      if (e.fold == validationFold) {  // leakage: the validation fold's recordings stay unseen
+    if (auto f = fileFold.find(e->item); f != fileFold.end()) {
+      e->fold = f->second;
+      if (e->fold == validationFold) {  // leakage: the validation fold's recordings stay unseen
         ++set.validationFold;
         continue;
       }
-      if (labelledWindows.count({e.item, e.frameStart})) {  // expert labels beat the teacher's
+      if (labelledWindows.count({e->item, e->frameStart})) {  // expert labels beat the teacher's
         ++set.labelledWindow;
         continue;
       }
     }
-    set.examples.push_back(std::move(e));
+    set.examples.push_back(std::move(*e));
   }
   return set;
 }
