@@ -1,9 +1,9 @@
 #include "dataset/pseudo_labels.hpp"
 
-#include <optional>
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
