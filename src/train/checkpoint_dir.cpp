@@ -94,7 +94,8 @@ bool repairBestPointer(const fs::path& jobDir, const TrainState& state) {
   const auto named = checkpointDir(jobDir, "best");
   if (named && named->lexically_normal() == best.lexically_normal()) return false;
   if (!fs::is_directory(best)) throw InputError(jobDir.string() + ": the training state names best epoch " +
-                                                std::to_string(state.bestEpoch) + ", but " + best.string() + " is missing");
+                                                std::to_string(state.bestEpoch) + ", but " + best.string() +
+                                                " is missing: remove the job folder to train it again");
   writePointer(jobDir, "best", best);
   return true;
 }

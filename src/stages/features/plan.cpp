@@ -95,7 +95,8 @@ std::vector<PartPlan> planParts(const std::vector<SetItem>& items, const std::ve
 void prepareResume(std::vector<PartPlan>& parts, const fs::path& partsDir, const fs::path& masterPath,
                    bool retryFailed) {
   const size_t stale = removeStaleTemporaries(masterPath.parent_path(), masterPath.filename().string()) +
-                       removeStaleTemporaries(partsDir, "part-");
+                       removeStaleTemporaries(partsDir, "part-") +
+                       removeStaleTemporaries(masterPath.parent_path(), "report.json");
   if (stale) CHORUS_LOG(Info) << masterPath.filename().string() << ": " << stale << " stale temporaries removed";
   std::set<fs::path> planned;
   for (const auto& p : parts) planned.insert(p.path.filename());
