@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "run_util.hpp"
 #include "test_util.hpp"
@@ -86,6 +87,50 @@ TEST(KillAtRename, TrainRerunAfterAKillAtEachRenameEndsWithTheCleanRunsFiles) {
     EXPECT_EQ(temporariesIn(work / kJob), std::vector<std::string>{live.filename().string()});
     if (leftTemporaries) EXPECT_NE(rerun.output.find("stale temporaries of killed runs removed"), std::string::npos);
     if (!::testing::Test::HasFailure()) fs::remove_all(dir / ("k" + std::to_string(k)));
+  }
+}
+
+// The same for `chorus infer` on the trained job: every rerun's submission is the clean run's.
+TEST(KillAtRename, InferRerunAfterAKillAtEachRenameWritesTheCleanRunsSubmission) {
+  const fs::path dir = testing::scratchDir();
+  const fs::path work = testing::tinyTrainRunWork(dir / "train");
+  auto trained = testing::run(testing::chorusBinary() + testing::tinyTrainArgs(work, 1, 2));
+  ASSERT_EQ(trained.code, 0) << trained.output;
+  const auto args = [&](const fs::path& out) {
+    return " infer --data " + (testing::tinyTrainRunData() / "data").string() + " --work " + work.string() +
+           " --out " + out.string() + " --threads 1 --tta orig";
+  };
+  // The first infer run exports the model next to its checkpoint (a cache the later runs reuse):
+  // each killed run starts from the trained folder alone, so that a kill inside the export is tried too.
+  const fs::path checkpoint = work / kJob / "epoch-0001";
+  std::set<fs::path> trainedFiles;
+  for (const auto& e : fs::directory_iterator(checkpoint)) trainedFiles.insert(e.path());
+  const auto fresh = [&] {
+    fs::remove_all(work / "infer");
+    for (const auto& e : fs::directory_iterator(checkpoint))
+      if (!trainedFiles.count(e.path())) fs::remove_all(e.path());
+  };
+  auto clean = testing::run(underShim("CHORUS_RENAME_LOG=" + (dir / "renames.txt").string()) + args(dir / "clean.csv"));
+  ASSERT_EQ(clean.code, 0) << clean.output;
+  const std::string expected = readAll(dir / "clean.csv");
+  ASSERT_FALSE(expected.empty());
+  std::ifstream renameLog(dir / "renames.txt");
+  size_t renames = 0;
+  for (std::string line; std::getline(renameLog, line);) ++renames;
+  ASSERT_GE(renames, 2u) << "the submission and the report are published by rename";
+  std::cout << "infer: " << renames << " renames in a clean run\n";
+  for (size_t k = 1; k <= renames; ++k) {
+    SCOPED_TRACE("killed before rename " + std::to_string(k));
+    fresh();
+    const fs::path out = dir / ("k" + std::to_string(k) + ".csv");
+    auto killed = testing::run(underShim("CHORUS_RENAME_KILL_AT=" + std::to_string(k)) + args(out));
+    ASSERT_EQ(killed.code, 128 + 9) << killed.output;
+    auto rerun = testing::run(testing::chorusBinary() + args(out));
+    ASSERT_EQ(rerun.code, 0) << rerun.output;
+    EXPECT_TRUE(readAll(out) == expected) << "the submission differs from the clean run's";
+    EXPECT_EQ(temporariesIn(work / "infer"), std::vector<std::string>{});
+    EXPECT_EQ(temporariesIn(dir), std::vector<std::string>{});
+    EXPECT_EQ(temporariesIn(checkpoint), std::vector<std::string>{});
   }
 }
 
