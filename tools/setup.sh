@@ -14,7 +14,7 @@ SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
 DEBS=(build-essential cmake ninja-build ccache pkg-config git
       openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
       libsndfile1-dev libsoxr-dev libfftw3-dev libcli11-dev nlohmann-json3-dev
-      libgtest-dev googletest sox slurmctld slurmd slurm-client chromium
+      libgtest-dev googletest sox gdb slurmctld slurmd slurm-client chromium
       libgoogle-perftools-dev)
 
 missing=()

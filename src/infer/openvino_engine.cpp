@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/sha256.hpp"
+#include "core/temporaries.hpp"
 #include "dataset/options.hpp"
 #include "infer/ensemble_impl.hpp"
 #include "model/checkpoint.hpp"
@@ -55,6 +56,9 @@ fs::path openVinoIr(const fs::path& dir, const model::ModelOptions& mo) {
   const fs::path folder = irFolder(dir), xml = folder / "model.xml", bin = folder / "model.bin";
   fs::path safetensors = dir / "model.safetensors";
   const fs::path weightsPt = dir / "weights.pt";
+  // A killed export's leftovers (model.xml is published last: without it the IR is redone).
+  if (const size_t stale = removeStaleTemporaries(folder, "model.") + (folder == dir ? 0 : removeStaleTemporaries(dir, "model.")))
+    CHORUS_LOG(Info) << dir.string() << ": " << stale << " stale temporaries of a killed export removed";
   if (newerOrEqual(xml, weightsPt) && fs::exists(bin) && (!fs::exists(safetensors) || newerOrEqual(xml, safetensors)))
     return xml;
   if (!fs::exists(safetensors) || !newerOrEqual(safetensors, weightsPt)) {

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "core/temporaries.hpp"
 #include "dist/launcher.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
@@ -109,6 +110,12 @@ InferSummary runInfer(const InferOptions& o) {
   log::openFile(log::rankLogPath(o.work / "logs", "infer"));
   const fs::path inferDir = o.work / "infer";
   ensureDir(inferDir / "parts");
+  if (root) {  // one rank looks (the others' temporaries are theirs: live pids)
+    const size_t submission = removeStaleTemporaries(o.out.has_parent_path() ? o.out.parent_path() : ".",
+                                                     o.out.filename().string() + ".tmp.");
+    clearStaleTemporaries({inferDir, inferDir / "parts"}, "infer");
+    if (submission) CHORUS_LOG(Info) << "infer: " << submission << " stale temporaries of " << o.out.string() << " removed";
+  }
 
   std::vector<fs::path> dirs;
   if (o.models.empty()) dirs = modelDirs(o.work / "models");

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "core/temporaries.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
 #include "infer/teacher_member.hpp"
@@ -176,6 +177,7 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
   log::openFile(log::rankLogPath(o.work / "logs", "pseudo"));
   const fs::path dir = o.work / "pseudo" / ("r" + std::to_string(o.round));
   ensureDir(dir / "parts");
+  if (mpi.isRoot()) clearStaleTemporaries({dir, dir / "parts"}, "pseudo r" + std::to_string(o.round));
 
   // Read before any model work, so a bad table or store fails in seconds, not after the predictions.
   const auto folds = labelledSoundscapeFolds(o.work / "meta" / "soundscape_labels_with_folds.csv");

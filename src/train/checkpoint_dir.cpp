@@ -14,11 +14,32 @@ using nlohmann::json;
 
 namespace {
 
-std::string epochDirName(const TrainState& state) {
+std::string epochDirName(int epoch) {
   char name[64];
-  if (state.partial) std::snprintf(name, sizeof name, "epoch-%04d-step-%lld", state.epoch, (long long)state.step);
-  else std::snprintf(name, sizeof name, "epoch-%04d", state.epoch);
+  std::snprintf(name, sizeof name, "epoch-%04d", epoch);
   return name;
+}
+
+std::string epochDirName(const TrainState& state) {
+  if (!state.partial) return epochDirName(state.epoch);
+  return epochDirName(state.epoch) + "-step-" + std::to_string(state.step);
+}
+
+void writePointer(const fs::path& jobDir, const std::string& pointer, const fs::path& dir) {
+  writeFileAtomic(jobDir / (pointer + ".json"), json{{"dir", dir.filename()}}.dump() + "\n");
+}
+
+// Removes the epoch folders that neither pointer nor `state` (its best epoch) names.
+void removeUnnamed(const fs::path& jobDir, const TrainState& state) {
+  std::vector<fs::path> named;
+  for (const char* p : {"last", "best"})
+    if (auto d = checkpointDir(jobDir, p)) named.push_back(d->lexically_normal());
+  if (state.bestEpoch > 0) named.push_back((jobDir / epochDirName(state.bestEpoch)).lexically_normal());
+  for (const auto& entry : fs::directory_iterator(jobDir)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || name.rfind("epoch-", 0) != 0 || name.find(".tmp") != std::string::npos) continue;
+    if (std::find(named.begin(), named.end(), entry.path().lexically_normal()) == named.end()) fs::remove_all(entry.path());
+  }
 }
 
 // The generators dropout and stochastic depth draw from: the CPU one, and the first GPU's when
@@ -33,7 +54,7 @@ model::NamedTensors generatorStates() {
 json stateJson(const TrainState& s) {
   return {{"epoch", s.epoch},        {"step", s.step},       {"seed", s.seed},
           {"best_score", s.bestScore}, {"best_epoch", s.bestEpoch}, {"since_best", s.sinceBest},
-          {"finished", s.finished},  {"partial", s.partial},   {"partial_loss", s.partialLoss},
+          {"finished", s.finished},  {"partial", s.partial},   {"partial_losses", s.partialLosses},
           {"metrics_csv", meta::metricsCsv(s.metrics)}, {"features", s.features},
           {"config", json::parse(s.config.empty() ? "{}" : s.config)}};
 }
@@ -59,16 +80,24 @@ void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& poin
   if (extra) extra(temp);
   fs::remove_all(target);  // a stale copy of this epoch (a rerun after a kill): replaced whole
   fs::rename(temp, target);
-  for (const auto& p : pointers) writeFileAtomic(jobDir / (p + ".json"), json{{"dir", target.filename()}}.dump() + "\n");
-  // Keep only what a pointer names.
-  std::vector<fs::path> named;
-  for (const char* p : {"last", "best"})
-    if (auto d = checkpointDir(jobDir, p)) named.push_back(d->lexically_normal());
-  for (const auto& entry : fs::directory_iterator(jobDir)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || name.rfind("epoch-", 0) != 0 || name.find(".tmp") != std::string::npos) continue;
-    if (std::find(named.begin(), named.end(), entry.path().lexically_normal()) == named.end()) fs::remove_all(entry.path());
-  }
+  // "last" is what a rerun resumes from and what says a job is finished: it moves last of all,
+  // after "best", so a kill between them resumes from the epoch before and redoes this one.
+  for (const auto& p : pointers)
+    if (p != "last") writePointer(jobDir, p, target);
+  if (std::find(pointers.begin(), pointers.end(), "last") != pointers.end()) writePointer(jobDir, "last", target);
+  removeUnnamed(jobDir, state);
+}
+
+bool repairBestPointer(const fs::path& jobDir, const TrainState& state) {
+  if (state.bestEpoch <= 0) return false;
+  const fs::path best = jobDir / epochDirName(state.bestEpoch);
+  const auto named = checkpointDir(jobDir, "best");
+  if (named && named->lexically_normal() == best.lexically_normal()) return false;
+  if (!fs::is_directory(best)) throw InputError(jobDir.string() + ": the training state names best epoch " +
+                                                std::to_string(state.bestEpoch) + ", but " + best.string() +
+                                                " is missing: remove the job folder to train it again");
+  writePointer(jobDir, "best", best);
+  return true;
 }
 
 std::optional<fs::path> checkpointDir(const fs::path& jobDir, const std::string& pointer) {
@@ -94,7 +123,8 @@ TrainState readState(const fs::path& dir) {
     s.sinceBest = j.at("since_best");
     s.finished = j.at("finished");
     s.partial = j.value("partial", false);  // absent in checkpoints from before stop signals
-    s.partialLoss = j.value("partial_loss", 0.0);
+    if (j.contains("partial_losses")) s.partialLosses = j.at("partial_losses").get<std::vector<double>>();
+    else if (j.contains("partial_loss")) s.partialLosses = {j.at("partial_loss").get<double>()};  // older: the group mean
     s.metrics = meta::parseMetricsCsv(j.at("metrics_csv").get<std::string>(), file.string());
     s.features = j.at("features").get<std::map<std::string, std::string>>();
     s.config = j.at("config").dump();

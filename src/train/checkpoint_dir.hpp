@@ -6,8 +6,9 @@
 //                                       resolved config, the sampler seed)
 //   models/<backbone>-f<k>/last.json, best.json   {"dir": "epoch-NNNN"}
 // A directory is written under a temporary name and renamed whole; the pointers are rewritten
-// atomically afterwards, so a kill at any moment leaves last.json naming a complete checkpoint.
-// Directories no pointer names are removed.
+// atomically afterwards, best.json before last.json (last.json is the job's marker: what a rerun
+// resumes from, and finished when it says so), so a kill at any moment leaves last.json naming a
+// complete checkpoint. Directories that neither a pointer nor the state's best epoch names are removed.
 #pragma once
 #include <torch/torch.h>
 
@@ -31,9 +32,11 @@ struct TrainState {
   int sinceBest = 0;   // epochs without a better headline score (early stopping)
   bool finished = false;
   // Stopped mid-epoch by a signal (stop_signal.hpp): `step` includes the steps of epoch + 1 already
-  // taken, partialLoss their loss sum; saved as epoch-NNNN-step-S, resumed from the next step.
+  // taken, partialLosses each rank's loss sum over them (in double, so that the resumed epoch's
+  // train_loss is the uninterrupted one's to the last bit); saved as epoch-NNNN-step-S, resumed
+  // from the next step.
   bool partial = false;
-  double partialLoss = 0;
+  std::vector<double> partialLosses;  // by rank of the group
   std::vector<meta::EpochMetrics> metrics;
   std::map<std::string, std::string> features;  // the store's mel parameters + normalisation
   std::string config;                           // the resolved options, JSON
@@ -47,6 +50,10 @@ void saveCheckpoint(const std::filesystem::path& jobDir, const std::vector<std::
 
 // The directory a pointer names, if there is one.
 std::optional<std::filesystem::path> checkpointDir(const std::filesystem::path& jobDir, const std::string& pointer);
+
+// Points best.json at the state's best epoch when it names another folder or none (a kill between
+// the pointers); true when it had to. InputError when that epoch's folder is missing.
+bool repairBestPointer(const std::filesystem::path& jobDir, const TrainState& state);
 
 TrainState readState(const std::filesystem::path& dir);  // InputError naming the file
 // Weights (strict), optimizer state and the torch generator states of a checkpoint.

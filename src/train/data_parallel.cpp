@@ -106,9 +106,10 @@ void DataParallel::averageBuffers(torch::nn::Module& model) {
 
 void DataParallel::sumOnHost(torch::Tensor& cpuFloat) {
   if (size() == 1) return;
-  if (cpuFloat.is_cuda() || cpuFloat.scalar_type() != torch::kFloat || !cpuFloat.is_contiguous())
-    throw Error("data-parallel: sumOnHost needs a contiguous CPU float tensor");
-  host_.allReduceSum(cpuFloat.data_ptr<float>(), size_t(cpuFloat.numel()), dist::DType::Float32);
+  const bool isDouble = cpuFloat.scalar_type() == torch::kDouble;
+  if (cpuFloat.is_cuda() || (!isDouble && cpuFloat.scalar_type() != torch::kFloat) || !cpuFloat.is_contiguous())
+    throw Error("data-parallel: sumOnHost needs a contiguous CPU float or double tensor");
+  host_.allReduceSum(cpuFloat.data_ptr(), size_t(cpuFloat.numel()), isDouble ? dist::DType::Float64 : dist::DType::Float32);
 }
 
 bool DataParallel::anyRank(bool mine) {

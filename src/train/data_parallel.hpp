@@ -33,7 +33,7 @@ class DataParallel {
   void averageGradients(const std::vector<torch::Tensor>& params);
   // Floating-point buffers (batch-norm running mean and variance) replaced by their group mean.
   void averageBuffers(torch::nn::Module& model);
-  // The element-wise sum over the group of a CPU float tensor, in place (sharded results gathered
+  // The element-wise sum over the group of a CPU float (or double) tensor, in place (sharded results gathered
   // by zero-filling the rows a rank did not compute).
   void sumOnHost(torch::Tensor& cpuFloat);
   // True on every rank when it is true on any (a stop signal seen by one rank stops the group).

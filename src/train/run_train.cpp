@@ -27,6 +27,8 @@ std::optional<JobResult> finishedEarlier(const TrainOptions& options, const meta
       throw UsageError("train: " + dir.string() + " holds an unfinished run: pass --resume to continue it, or remove it");
     return std::nullopt;
   }
+  if (repairBestPointer(dir, state))
+    CHORUS_LOG(Warn) << job.name() << ": best.json did not name best epoch " << state.bestEpoch << "; repaired";
   CHORUS_LOG(Info) << job.name() << ": finished earlier (best epoch " << state.bestEpoch << "), skipped";
   JobResult r;
   r.job = job, r.dir = dir, r.skipped = r.finished = true;

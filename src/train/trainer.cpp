@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "core/temporaries.hpp"
 #include "core/thread_pool.hpp"
 #include "dataset/training_data.hpp"
 #include "dist/communicator.hpp"
@@ -117,9 +118,17 @@ Evaluation evaluate(model::Classifier& net, const dataset::TrainingData& data, c
 
 // The group mean of a per-rank number.
 double groupMean(DataParallel& dp, double mine) {
-  torch::Tensor t = torch::tensor({float(mine)});
+  torch::Tensor t = torch::tensor({mine}, torch::kDouble);
   dp.sumOnHost(t);
-  return double(t.item<float>()) / double(dp.size());
+  return t.item<double>() / double(dp.size());
+}
+
+// Every rank's number, by rank (exact: the others add zeros).
+std::vector<double> gatherByRank(DataParallel& dp, double mine) {
+  torch::Tensor t = torch::zeros({int64_t(dp.size())}, torch::kDouble);
+  t[dp.rank()] = mine;
+  dp.sumOnHost(t);
+  return std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
 }
 
 // The competition's row id of a held-out example: the clip's id, or soundscape stem + "_" + end second.
@@ -193,6 +202,7 @@ void openData(Session& s) {
   s.dir = s.o.work / "models" / s.job.name();
   ensureDir(s.dir);
   if (!s.dp->isRoot()) return;
+  clearStaleTemporaries({s.dir}, s.job.name());
   json issues = json::array();
   for (const auto& i : s.data->split().issues)
     issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
@@ -237,9 +247,13 @@ Position resume(Session& s) {
     loadCheckpoint(*last, *s.net, *s.optimizer);
     if (s.distil) s.distil->load(*last);
     s.state = saved;
+    if (s.dp->isRoot() && repairBestPointer(s.dir, saved))
+      CHORUS_LOG(Warn) << s.job.name() << ": best.json did not name best epoch " << saved.bestEpoch << "; repaired";
     if (s.state.partial) {
-      at = {s.state.step - int64_t(s.state.epoch) * s.stepsPerEpoch, s.state.partialLoss};
-      s.state.partial = false, s.state.partialLoss = 0;
+      const auto& sums = s.state.partialLosses;  // this rank's; an older checkpoint kept the group mean
+      const double mine = sums.size() == size_t(s.dp->size()) ? sums[size_t(s.dp->rank())] : sums.empty() ? 0 : sums[0];
+      at = {s.state.step - int64_t(s.state.epoch) * s.stepsPerEpoch, mine};
+      s.state.partial = false, s.state.partialLosses.clear();
     }
     CHORUS_LOG(Info) << s.job.name() << ": resumed after epoch " << s.state.epoch << " (step " << s.state.step << ")";
   }
@@ -280,7 +294,7 @@ double trainStep(Session& s, const std::vector<dataset::Slot>& order, size_t fir
 [[noreturn]] void stopMidEpoch(Session& s, double lossSum) {
   s.dp->averageBuffers(*s.net);  // running statistics update linearly: averaging now or later agrees
   TrainState partial = s.state;
-  partial.partial = true, partial.partialLoss = groupMean(*s.dp, lossSum);
+  partial.partial = true, partial.partialLosses = gatherByRank(*s.dp, lossSum);
   if (s.dp->isRoot()) saveCheckpoint(s.dir, {"last"}, partial, *s.net, *s.optimizer, s.saveExtra());
   s.dp->requireSameModel(*s.net);  // also waits for the root's checkpoint
   throwStopped(s.job, s.state.step);
@@ -370,9 +384,11 @@ void keep(Session& s, const Scored& scored) {
   }
   state.finished = state.epoch >= s.o.epochs || (s.o.patience > 0 && state.sinceBest >= s.o.patience);
   if (s.dp->isRoot()) {
+    // The files the checkpoint vouches for first, the checkpoint (its last.json: the job's marker)
+    // last: a kill before it redoes the epoch and rewrites them alike.
     if (best) writeOofCsv(s.dir / "oof.csv", s.job.fold, s.classes(), oofRows(s, scored.prob));
-    saveCheckpoint(s.dir, pointers, state, *s.net, *s.optimizer, s.saveExtra());
     writeFileAtomic(s.dir / "metrics.csv", meta::metricsCsv(state.metrics));
+    saveCheckpoint(s.dir, pointers, state, *s.net, *s.optimizer, s.saveExtra());
     CHORUS_LOG(Info) << s.job.name() << " epoch " << m.epoch << "/" << s.o.epochs << ": train loss " << m.trainLoss
                      << ", val loss " << m.valLoss << ", clip AUC " << m.clipAuc << ", soundscape AUC "
                      << m.soundscapeAuc << ", " << m.seconds << " s";

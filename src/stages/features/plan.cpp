@@ -7,6 +7,7 @@
 #include "audio/decode.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/temporaries.hpp"
 #include "dist/mpi_context.hpp"
 #include "dist/sharding.hpp"
 #include "store/feature_store.hpp"
@@ -91,25 +92,12 @@ std::vector<PartPlan> planParts(const std::vector<SetItem>& items, const std::ve
   return parts;
 }
 
-namespace {
-
-void removeTemporaries(const fs::path& folder, const std::string& prefix) {
-  if (!fs::is_directory(folder)) return;
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) == 0 && name.find(".tmp.") != std::string::npos) {
-      CHORUS_LOG(Info) << "removing unfinished " << entry.path().string();
-      fs::remove(entry.path());
-    }
-  }
-}
-
-}  // namespace
-
 void prepareResume(std::vector<PartPlan>& parts, const fs::path& partsDir, const fs::path& masterPath,
                    bool retryFailed) {
-  removeTemporaries(masterPath.parent_path(), masterPath.filename().string());
-  removeTemporaries(partsDir, "part-");
+  const size_t stale = removeStaleTemporaries(masterPath.parent_path(), masterPath.filename().string()) +
+                       removeStaleTemporaries(partsDir, "part-") +
+                       removeStaleTemporaries(masterPath.parent_path(), "report.json");
+  if (stale) CHORUS_LOG(Info) << masterPath.filename().string() << ": " << stale << " stale temporaries removed";
   std::set<fs::path> planned;
   for (const auto& p : parts) planned.insert(p.path.filename());
   if (fs::is_directory(partsDir))
