@@ -50,6 +50,14 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--gamma-neg", o->loss.gammaNeg)->capture_default_str();
   app->add_option("--gamma-pos", o->loss.gammaPos)->capture_default_str();
   app->add_option("--asl-clip", o->loss.clip)->capture_default_str();
+  app->add_option("--backbone-weights", o->backboneWeights,
+                  "Pretrained weights the backbone starts from: a .safetensors file (timm, the Hugging Face hub), a "
+                  "torch.save'd state dict (.pth/.bin; under state_dict/model, module. stripped), a hub cache folder "
+                  "models--timm--NAME/ or its snapshot, or a chorus model's epoch-NNNN/model.safetensors. timm's "
+                  "names (tf_efficientnet_b0, tf_efficientnetv2_b0, convnext_atto); a 3-channel stem is summed to 1 "
+                  "channel (timm's rule), classifier/head tensors skipped, anything else that does not fit refused by "
+                  "name. One PATH for one backbone, else BACKBONE=PATH each. File and sha256 are recorded in the "
+                  "checkpoints; use with --layer-decay 0.75");
   app->add_option("--head", o->model.head, "sed or pooled")->capture_default_str();
   app->add_option("--drop-rate", o->model.dropRate, "Head dropout")->capture_default_str();
   app->add_option("--drop-path-rate", o->model.dropPathRate, "Stochastic depth of the last block (linear over blocks)")

@@ -143,6 +143,16 @@ BackboneLoad loadPretrainedBackbone(Backbone& backbone, const std::filesystem::p
   return load;
 }
 
+void writeTimmSafetensors(const torch::nn::Module& classifier, const std::filesystem::path& file) {
+  NamedTensors out;
+  for (const auto& [name, t] : namedState(classifier)) {
+    std::string timm = startsWith(name, "backbone.") ? name.substr(9) : name;
+    if (startsWith(timm, "norm_pre.")) timm = "head.norm." + timm.substr(9);
+    out.emplace(timm, t);
+  }
+  writeSafetensors(file, out, {{"format", "pt"}, {"writer", "chorus"}});
+}
+
 void loadBackboneWeights(Backbone& backbone, const std::filesystem::path& file) { loadPretrainedBackbone(backbone, file); }
 
 }  // namespace chorus::model

@@ -37,4 +37,11 @@ struct BackboneLoad {
 // Loads `fileOrFolder` into `backbone` by the rules above and logs what it did.
 BackboneLoad loadPretrainedBackbone(Backbone& backbone, const std::filesystem::path& fileOrFolder);
 
+// A Classifier's weights with timm's names, as every checkpoint's model.safetensors: the backbone's
+// "backbone." prefix dropped (ConvNeXt's norm_pre.* written as plain timm's head.norm.*), our head
+// as head.<name>. timm.create_model(NAME, in_chans=1, num_classes=0).load_state_dict(..., strict=False)
+// reads the backbone (our head's tensors are its unexpected keys), and --backbone-weights reads it
+// back by the rules above. Written atomically.
+void writeTimmSafetensors(const torch::nn::Module& classifier, const std::filesystem::path& file);
+
 }  // namespace chorus::model
