@@ -56,7 +56,7 @@ NamedTensors readTorchSave(const std::filesystem::path& file) {
 // A name of the file as the backbone names it, or "" for a head tensor that is skipped.
 std::string backboneName(std::string name, bool hasNormPre) {
   if (startsWith(name, "head.norm.") && hasNormPre) return "norm_pre." + name.substr(10);
-  for (const char* head : {"classifier.", "fc.", "head."})
+  for (const char* head : {"classifier.", "fc.", "head.", "chorus_head."})
     if (startsWith(name, head)) return "";
   return name;
 }
@@ -146,11 +146,11 @@ BackboneLoad loadPretrainedBackbone(Backbone& backbone, const std::filesystem::p
 void writeTimmSafetensors(const torch::nn::Module& classifier, const std::filesystem::path& file) {
   NamedTensors out;
   for (const auto& [name, t] : namedState(classifier)) {
-    std::string timm = startsWith(name, "backbone.") ? name.substr(9) : name;
-    if (startsWith(timm, "norm_pre.")) timm = "head.norm." + timm.substr(9);
-    out.emplace(timm, t);
+    if (startsWith(name, "backbone.")) out.emplace(name.substr(9), t);
+    else if (startsWith(name, "head.")) out.emplace("chorus_head." + name.substr(5), t);
+    else throw InputError(file.string() + ": tensor " + name + " is neither backbone. nor head.");
   }
-  writeSafetensors(file, out, {{"format", "pt"}, {"writer", "chorus"}});
+  writeSafetensors(file, out);
 }
 
 void loadBackboneWeights(Backbone& backbone, const std::filesystem::path& file) { loadPretrainedBackbone(backbone, file); }

@@ -5,7 +5,7 @@
 // (epoch-NNNN/model.safetensors with timm's names, or weights.pt with "backbone."-prefixed ones).
 //
 // Names are timm's as they are (backbone.hpp). The rules, timm's own:
-//   head     classifier.*, fc.*, head.* (timm's heads and our own) are skipped; except ConvNeXt's
+//   head     classifier.*, fc.*, head.* (timm's heads), chorus_head.* (ours) are skipped; except ConvNeXt's
 //            head.norm.*, which is our norm_pre.* (backbone.hpp).
 //   stem     a stem convolution with 3 input channels (RGB ImageNet weights) where ours has 1 is
 //            adapted as timm's adapt_input_conv does: summed over the input channels (for 3k
@@ -37,11 +37,12 @@ struct BackboneLoad {
 // Loads `fileOrFolder` into `backbone` by the rules above and logs what it did.
 BackboneLoad loadPretrainedBackbone(Backbone& backbone, const std::filesystem::path& fileOrFolder);
 
-// A Classifier's weights with timm's names, as every checkpoint's model.safetensors: the backbone's
-// "backbone." prefix dropped (ConvNeXt's norm_pre.* written as plain timm's head.norm.*), our head
-// as head.<name>. timm.create_model(NAME, in_chans=1, num_classes=0).load_state_dict(..., strict=False)
-// reads the backbone (our head's tensors are its unexpected keys), and --backbone-weights reads it
-// back by the rules above. Written atomically.
+// A Classifier's weights under the names a checkpoint's model.safetensors has (the contract the
+// OpenVINO engine reads, ovengine/graph.hpp): the backbone's as timm names them ("backbone."
+// dropped; ConvNeXt's norm_pre as timm's head_norm_first=True model), our head under chorus_head.
+// timm.create_model(NAME, in_chans=1, num_classes=0).load_state_dict(..., strict=False) reads the
+// backbone (chorus_head.* are its unexpected keys), and --backbone-weights reads it back by the
+// rules above (chorus_head.* skipped as a head). Written atomically.
 void writeTimmSafetensors(const torch::nn::Module& classifier, const std::filesystem::path& file);
 
 }  // namespace chorus::model
