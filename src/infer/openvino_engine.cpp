@@ -22,7 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 bool newerOrEqual(const fs::path& a, const fs::path& b) {
   return fs::exists(a) && (!fs::exists(b) || fs::last_write_time(a) >= fs::last_write_time(b));
 }
