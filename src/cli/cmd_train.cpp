@@ -9,17 +9,10 @@
 #include "train/train.hpp"
 
 namespace chorus::cli {
+namespace {
 
-Command addTrain(CLI::App& parent) {
-  auto o = std::make_shared<train::TrainOptions>();
-  auto loss = std::make_shared<std::string>("asl");
-  CLI::App* app = parent.add_subcommand(
-      "train",
-      "Train (backbone, fold) models on the feature stores into WORK/models/<backbone>-f<k>/:\n"
-      "  epoch-NNNN/ checkpoints (weights, optimizer, RNG, state.json with the feature parameters),\n"
-      "  last.json and best.json naming them, metrics.csv per epoch, oof.csv (best epoch's held-out\n"
-      "  predictions), report.json (rows that could not be used). Without --job: every backbone x fold,\n"
-      "  skipping finished ones and continuing unfinished ones.");
+// What to train and where, and whether to continue.
+void addJobOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o) {
   app->add_option("--data", o->data, "Dataset root in the Kaggle layout")->required();
   app->add_option("--work", o->work, "Work folder: meta/ and features/ are read, models/ written")->required();
   app->add_option("--job", o->job, "One job, BACKBONE/FOLD (e.g. efficientnet_b0/0)");
@@ -36,6 +29,10 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--epochs", o->epochs, "Epochs per job")->capture_default_str();
   app->add_option("--stop-after", o->stopAfter, "Stop after this many epochs in this run (0: run to the end)")
       ->capture_default_str();
+}
+
+// Steps, learning rate and its schedule, stopping.
+void addScheduleOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o) {
   app->add_option("--batch-size", o->batchSize, "Training clips per step per rank")->capture_default_str();
   app->add_option("--eval-batch-size", o->evalBatchSize, "Windows per forward call when scoring the held-out fold")->capture_default_str();
   app->add_option("--max-steps-per-epoch", o->maxStepsPerEpoch, "Cap on steps per epoch (0: none)")->capture_default_str();
@@ -50,10 +47,22 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--grad-clip", o->gradClip, "Max gradient norm (0: off)")->capture_default_str();
   app->add_option("--patience", o->patience, "Early stopping after this many epochs without improvement (0: off)")
       ->capture_default_str();
+}
+
+// The loss, the backbone's start and the head.
+void addModelOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o, const std::shared_ptr<std::string>& loss) {
   app->add_option("--loss", *loss, "asl (AsymmetricLoss) or bce")->check(CLI::IsMember({"asl", "bce"}))->capture_default_str();
   app->add_option("--gamma-neg", o->loss.gammaNeg, "AsymmetricLoss focusing of negatives")->capture_default_str();
   app->add_option("--gamma-pos", o->loss.gammaPos, "AsymmetricLoss focusing of positives")->capture_default_str();
   app->add_option("--asl-clip", o->loss.clip, "AsymmetricLoss probability margin of negatives (0: off)")->capture_default_str();
+  app->add_option("--backbone-weights", o->backboneWeights,
+                  "Pretrained weights the backbone starts from: a .safetensors file (timm, the Hugging Face hub), a "
+                  "torch.save'd state dict (.pth/.bin; under state_dict/model, module. stripped), a hub cache folder "
+                  "models--timm--NAME/ or its snapshot, or a chorus model's epoch-NNNN/model.safetensors. timm's "
+                  "names (tf_efficientnet_b0, tf_efficientnetv2_b0, convnext_atto); a 3-channel stem is summed to 1 "
+                  "channel (timm's rule), classifier/head tensors skipped, anything else that does not fit refused by "
+                  "name. One PATH for one backbone, else BACKBONE=PATH each. File and sha256 are recorded in the "
+                  "checkpoints; use with --layer-decay 0.75");
   app->add_option("--head", o->model.head, "sed (attention over time), pooled (average over frequency and time, one linear layer), or none (a whole TorchScript model)")
       ->check(CLI::IsMember({"sed", "pooled", "none"}))->capture_default_str();
   app->add_option("--drop-rate", o->model.dropRate, "Head dropout")->capture_default_str();
@@ -62,6 +71,10 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--layer-scale-init", o->model.layerScaleInit, "ConvNeXt: initial layer scale of every block")
       ->capture_default_str();
   app->add_option("--secondary-target", o->secondaryTarget, "Target value of secondary labels")->capture_default_str();
+}
+
+// What each step sees: augmentations, crops, oversampling.
+void addDataOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o) {
   app->add_flag("--augment,!--no-augment", o->augment,
                 "Master switch of the training augmentations below (default on; --no-augment: every one off, "
                 "crops only)");
@@ -71,6 +84,10 @@ Command addTrain(CLI::App& parent) {
                   "Oversampling: each clip of a rare species (meta/rare_species.csv) appears this many times per "
                   "epoch (1: off)")
       ->capture_default_str();
+}
+
+// Pseudo-labels (noisy student) and distillation from a teacher store.
+void addTeacherOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o) {
   // Noisy student (chorus pseudo's output); the jobs become round n: models/<backbone>-f<k>-r<n>/.
   app->add_option("--pseudo", o->pseudo.dir,
                   "Pseudo-label folder WORK/pseudo/r<n>: its windows join training with soft targets")
@@ -96,6 +113,10 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--distil-embedding-weight", o->distillation.embeddingWeight,
                   "e: the cosine term's share, where the store has embeddings")
       ->capture_default_str();
+}
+
+// Seed, threads, device and the distributed run.
+void addSystemOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o) {
   app->add_option("--seed", o->seed, "Seed of initial weights, sampling, crops and augmentations")->capture_default_str();
   app->add_option("--threads", o->threads, "CPU threads per process (0: every core); CPU results depend on it, so a resume must use the same")->capture_default_str();
   app->add_option("--device", o->device, "cpu, cuda or auto (CUDA when available)")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
@@ -105,6 +126,26 @@ Command addTrain(CLI::App& parent) {
   app->add_option("--collective-timeout", o->collectiveTimeout,
                   "Seconds a rank waits in one collective before aborting the run as hung")
       ->capture_default_str();
+}
+
+}  // namespace
+
+Command addTrain(CLI::App& parent) {
+  auto o = std::make_shared<train::TrainOptions>();
+  auto loss = std::make_shared<std::string>("asl");
+  CLI::App* app = parent.add_subcommand(
+      "train",
+      "Train (backbone, fold) models on the feature stores into WORK/models/<backbone>-f<k>/:\n"
+      "  epoch-NNNN/ checkpoints (weights, optimizer, RNG, state.json with the feature parameters),\n"
+      "  last.json and best.json naming them, metrics.csv per epoch, oof.csv (best epoch's held-out\n"
+      "  predictions), report.json (rows that could not be used). Without --job: every backbone x fold,\n"
+      "  skipping finished ones and continuing unfinished ones.");
+  addJobOptions(app, o);
+  addScheduleOptions(app, o);
+  addModelOptions(app, o, loss);
+  addDataOptions(app, o);
+  addTeacherOptions(app, o);
+  addSystemOptions(app, o);
   return {app, [o, loss] {
             o->loss.kind = model::parseLossKind(*loss);
             dist::MpiContext mpi;  // one rank without mpirun

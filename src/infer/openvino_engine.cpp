@@ -12,6 +12,7 @@
 #include "core/temporaries.hpp"
 #include "dataset/options.hpp"
 #include "infer/ensemble_impl.hpp"
+#include "model/backbone_weights.hpp"
 #include "model/checkpoint.hpp"
 #include "model/safetensors_io.hpp"
 
@@ -22,19 +23,6 @@ namespace chorus::infer {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
-// weights.pt's names (backbone.X, head.X) as the contract spells them (X, chorus_head.X).
-model::NamedTensors contractNames(const model::NamedTensors& state) {
-  model::NamedTensors out;
-  for (const auto& [name, t] : state) {
-    if (startsWith(name, "backbone.")) out.emplace(name.substr(9), t);
-    else if (startsWith(name, "head.")) out.emplace("chorus_head." + name.substr(5), t);
-    else throw InputError("weights.pt: tensor " + name + " is neither backbone. nor head.");
-  }
-  return out;
-}
 
 bool newerOrEqual(const fs::path& a, const fs::path& b) {
   return fs::exists(a) && (!fs::exists(b) || fs::last_write_time(a) >= fs::last_write_time(b));
@@ -65,7 +53,7 @@ fs::path openVinoIr(const fs::path& dir, const model::ModelOptions& mo) {
     safetensors = folder / "model.safetensors";
     model::Classifier net = model::makeModel(mo);
     model::loadWeights(*net, weightsPt);
-    model::writeSafetensors(safetensors, contractNames(model::namedState(*net)));
+    model::writeTimmSafetensors(*net, safetensors);
   }
   openvino::exportIr({mo.backbone, mo.head, mo.numClasses, mo.inChannels}, safetensors, xml);
   CHORUS_LOG(Info) << dir.string() << ": OpenVINO IR written to " << xml.string();

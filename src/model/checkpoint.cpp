@@ -13,7 +13,6 @@
 namespace chorus::model {
 namespace {
 
-bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -104,18 +103,6 @@ void saveWeights(const torch::nn::Module& module, const std::filesystem::path& f
 
 void loadWeights(torch::nn::Module& module, const std::filesystem::path& file) {
   loadState(module, readTensorFile(file), file.string(), /*strict=*/true);
-}
-
-void loadBackboneWeights(Backbone& backbone, const std::filesystem::path& file) {
-  NamedTensors mapped;
-  for (auto& [name, t] : readTensorFile(file)) {
-    if (startsWith(name, "classifier.") || startsWith(name, "head.fc.")) continue;
-    if (startsWith(name, "head.norm."))
-      mapped.emplace("norm_pre." + name.substr(std::string("head.norm.").size()), t);
-    else
-      mapped.emplace(name, t);
-  }
-  loadState(backbone, mapped, file.string(), /*strict=*/true);
 }
 
 }  // namespace chorus::model

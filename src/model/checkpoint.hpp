@@ -37,9 +37,8 @@ LoadReport loadState(torch::nn::Module& module, const NamedTensors& tensors, con
 void saveWeights(const torch::nn::Module& module, const std::filesystem::path& file);
 void loadWeights(torch::nn::Module& module, const std::filesystem::path& file);
 
-// A timm state_dict (torch.save(dict(model.state_dict()))) into one of our backbones: classifier
-// weights (classifier.*, head.fc.*) are dropped, head.norm.* becomes norm_pre.* (ConvNeXt,
-// backbone.hpp); everything else must match by name and shape, both ways (InputError otherwise).
+// Pretrained weights (a file or folder) into one of our backbones by timm's rules: defined and
+// documented in model/backbone_weights.hpp (loadPretrainedBackbone, which also reports what it did).
 void loadBackboneWeights(Backbone& backbone, const std::filesystem::path& file);
 
 }  // namespace chorus::model

@@ -6,6 +6,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "model/backbone_weights.hpp"
 #include "model/checkpoint.hpp"
 
 namespace chorus::train {
@@ -70,6 +71,7 @@ void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& poin
   fs::remove_all(temp);
   ensureDir(temp);
   model::saveWeights(model, temp / "weights.pt");
+  model::writeTimmSafetensors(model, temp / "model.safetensors");  // timm's names: Python and --backbone-weights read it
   {
     torch::serialize::OutputArchive archive;
     optimizer.save(archive);

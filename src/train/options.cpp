@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/thread_pool.hpp"
 #include "dataset/training_data.hpp"
+#include "weights/weight_files.hpp"
 
 namespace chorus::train {
 
@@ -44,14 +45,50 @@ void TrainOptions::validate() const {
   } catch (const UsageError& e) {
     throw UsageError(std::string("train: ") + e.what());
   }
+  validateBackboneWeights();
   model::ModelOptions m = model;
   for (const auto& b : backbones) {
-    m.backbone = b;
+    m = modelFor(b, model.numClasses);
     m.validate();
   }
   if (!job.empty()) {
-    m.backbone = meta::parseJobSpec(job, "train: --job").backbone;
+    m = modelFor(meta::parseJobSpec(job, "train: --job").backbone, model.numClasses);
     m.validate();
+  }
+}
+
+namespace {
+
+// "BACKBONE=PATH" -> {BACKBONE, PATH}; a plain PATH -> {"", PATH}.
+std::pair<std::string, std::string> weightsSpec(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq != std::string::npos) {
+    const auto& known = model::nativeBackbones();
+    const std::string name = spec.substr(0, eq);
+    if (std::find(known.begin(), known.end(), name) != known.end()) return {name, spec.substr(eq + 1)};
+  }
+  return {"", spec};
+}
+
+}  // namespace
+
+std::string TrainOptions::backboneWeightsFor(const std::string& backbone) const {
+  for (const auto& spec : backboneWeights) {
+    const auto [name, path] = weightsSpec(spec);
+    if (name.empty() || name == backbone) return path;
+  }
+  return "";
+}
+
+void TrainOptions::validateBackboneWeights() const {
+  const bool oneBackbone = !job.empty() || backbones.size() == 1;
+  for (const auto& spec : backboneWeights) {
+    const auto [name, path] = weightsSpec(spec);
+    if (name.empty() && (!oneBackbone || backboneWeights.size() > 1))
+      throw UsageError("train: --backbone-weights " + spec + ": with several backbones, give BACKBONE=PATH for each (" +
+                       "e.g. efficientnet_b0=/models/b0.safetensors)");
+    if (path.empty()) throw UsageError("train: --backbone-weights " + spec + ": no path");
+    weights::locateWeightsFile(path);  // InputError naming what is not there
   }
 }
 
@@ -77,6 +114,7 @@ model::ModelOptions TrainOptions::modelFor(const std::string& backbone, int numC
   model::ModelOptions m = model;
   m.backbone = backbone;
   m.numClasses = numClasses;
+  if (const std::string w = backboneWeightsFor(backbone); !w.empty()) m.backboneWeights = w;
   return m;
 }
 
@@ -128,6 +166,10 @@ std::string describeConfig(const TrainOptions& o, const meta::Job& job, int64_t 
   if (!o.distil.empty())  // as for pseudo: configs without distillation stay as they were
     config["distil"] = {{"store", o.distil.string()}, {"weight", o.distillation.weight},
                         {"temperature", o.distillation.temperature}, {"embedding_weight", o.distillation.embeddingWeight}};
+  if (const std::string w = o.modelFor(job.backbone, o.model.numClasses).backboneWeights; !w.empty()) {
+    const weights::WeightsFile file = weights::identifyWeights(w);  // as for pseudo: absent when not given
+    config["backbone_weights"] = {{"file", file.path.string()}, {"sha256", file.sha256}};
+  }
   return config.dump();
 }
 
@@ -135,6 +177,11 @@ void requireSameConfig(const std::string& saved, const std::string& now, const s
   std::map<std::string, std::string> before, after;
   flatten(json::parse(saved), "", before);
   flatten(json::parse(now), "", after);
+  // The starting weights are in the checkpoint: a resume need not name them again, and when it does,
+  // their bytes (sha256) must be the same, wherever the file lies now.
+  after.erase("backbone_weights.file");
+  if (!after.count("backbone_weights.sha256")) before.erase("backbone_weights.sha256");
+  before.erase("backbone_weights.file");
   std::string changed;
   for (const auto& [key, value] : after) {
     auto it = before.find(key);

@@ -25,6 +25,11 @@ struct TrainOptions {
   bool resume = false;               // continue a job from the checkpoint its last.json names
 
   model::ModelOptions model;  // backbone is set per job; numClasses from sample_submission.csv
+  // --backbone-weights (model/backbone_weights.hpp): PATH when one backbone is trained, else
+  // BACKBONE=PATH per backbone (backbones without one start from scratch). A fresh job starts from
+  // them; its checkpoints record the file and its sha256 (describeConfig), and a resume that names
+  // them again must name the same bytes.
+  std::vector<std::string> backboneWeights;
   model::LossOptions loss;
 
   int epochs = 10;
@@ -62,12 +67,15 @@ struct TrainOptions {
   model::DistillOptions distillation;
 
   void validate() const;  // UsageError naming the first bad value
+  void validateBackboneWeights() const;
   // The augmentations training applies: `augmentations`, or none when the master switch is off.
   dataset::AugmentOptions resolvedAugmentations() const;
   // The views the layers below take, filled from these options in one place: fold `fold`'s
   // training data, and the model of `backbone` over `numClasses` classes.
   dataset::DataOptions dataFor(int fold) const;
   model::ModelOptions modelFor(const std::string& backbone, int numClasses) const;
+  // The weights file or folder --backbone-weights gives `backbone`; "" when none.
+  std::string backboneWeightsFor(const std::string& backbone) const;
 };
 
 // The jobs `options` asks for: --job BACKBONE/FOLD alone, else every backbone x fold.

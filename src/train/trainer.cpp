@@ -215,7 +215,9 @@ void openData(Session& s) {
 void buildModel(Session& s) {
   const TrainOptions& o = s.o;
   torch::manual_seed(o.seed);
-  s.net = model::makeModel(o.modelFor(s.job.backbone, int(s.classes().size())));
+  model::ModelOptions modelOptions = o.modelFor(s.job.backbone, int(s.classes().size()));
+  if (o.resume && checkpointDir(s.dir, "last")) modelOptions.backboneWeights.clear();  // the checkpoint holds them
+  s.net = model::makeModel(modelOptions);
   s.net->to(s.device);
   s.groups = model::layerDecayGroups(*s.net, o.layerDecay, o.weightDecay);
   s.optimizer = std::make_unique<torch::optim::AdamW>(model::adamwParamGroups(s.groups, torch::optim::AdamWOptions(o.lr)));
