@@ -98,6 +98,28 @@ json reportJson(const InferOptions& o, const Ensemble& e, const Predictions& p, 
           {"seconds", p.seconds}};
 }
 
+void removeStaleInferTemporaries(const InferOptions& o, const fs::path& inferDir) {
+  const size_t submission = removeStaleTemporaries(o.out.has_parent_path() ? o.out.parent_path() : ".",
+                                                   o.out.filename().string() + ".tmp.");
+  clearStaleTemporaries({inferDir, inferDir / "parts"}, "infer");
+  if (submission) CHORUS_LOG(Info) << "infer: " << submission << " stale temporaries of " << o.out.string() << " removed";
+}
+
+Ensemble loadEnsemble(const InferOptions& o) {
+  std::vector<fs::path> dirs;
+  if (o.models.empty()) dirs = modelDirs(o.work / "models");
+  for (const auto& m : o.models) dirs.push_back(modelPath(m, o.work));
+  EnsembleOptions eo;
+  eo.weights = o.weights;
+  eo.threads = o.threads;
+  eo.device = o.device;
+  eo.channelsLast = o.channelsLast;
+  eo.foldBatchNorm = o.foldBatchNorm;
+  eo.engine = o.engine, eo.precision = o.precision;
+  eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
+  return Ensemble::load(dirs, eo);
+}
+
 }  // namespace
 
 InferSummary runInfer(const InferOptions& o) {
@@ -110,25 +132,9 @@ InferSummary runInfer(const InferOptions& o) {
   log::openFile(log::rankLogPath(o.work / "logs", "infer"));
   const fs::path inferDir = o.work / "infer";
   ensureDir(inferDir / "parts");
-  if (root) {  // one rank looks (the others' temporaries are theirs: live pids)
-    const size_t submission = removeStaleTemporaries(o.out.has_parent_path() ? o.out.parent_path() : ".",
-                                                     o.out.filename().string() + ".tmp.");
-    clearStaleTemporaries({inferDir, inferDir / "parts"}, "infer");
-    if (submission) CHORUS_LOG(Info) << "infer: " << submission << " stale temporaries of " << o.out.string() << " removed";
-  }
+  if (root) removeStaleInferTemporaries(o, inferDir);  // one rank looks (the others' are theirs: live pids)
 
-  std::vector<fs::path> dirs;
-  if (o.models.empty()) dirs = modelDirs(o.work / "models");
-  for (const auto& m : o.models) dirs.push_back(modelPath(m, o.work));
-  EnsembleOptions eo;
-  eo.weights = o.weights;
-  eo.threads = o.threads;
-  eo.device = o.device;
-  eo.channelsLast = o.channelsLast;
-  eo.foldBatchNorm = o.foldBatchNorm;
-  eo.engine = o.engine, eo.precision = o.precision;
-  eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
-  const Ensemble ensemble = Ensemble::load(dirs, eo);
+  const Ensemble ensemble = loadEnsemble(o);
   // Read on every rank before the predictions, so a bad store fails in seconds and nowhere waits.
   std::optional<store::TeacherStore> teacher;
   if (!o.teacher.empty()) teacher = store::readTeacherStore(o.teacher);
