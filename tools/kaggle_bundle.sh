@@ -64,7 +64,9 @@ done < <(ldd "$BIN")
 [[ $missing -eq 0 ]] || exit 1
 # OpenVINO opens its CPU plugin and its IR reader at run time (dlopen: not in ldd's list), and looks
 # for them beside its own library; their other dependencies (TBB, libstdc++) are already copied.
-ov=$(ldd "$BIN" | awk '$1 ~ /^libopenvino\.so/ {print $3; exit}')
+# (awk reads ldd's whole output: leaving early would break ldd's pipe, which under pipefail is a
+# silent exit 1 whenever ldd had not finished writing.)
+ov=$(ldd "$BIN" | awk '$1 ~ /^libopenvino\.so/ && !found {print $3; found = 1}')
 if [[ -n $ov ]]; then
   for lib in "$(dirname "$ov")"/libopenvino_intel_cpu_plugin.so "$(dirname "$ov")"/libopenvino_ir_frontend.so*; do
     cp -L "$lib" "$OUT/lib/"

@@ -24,7 +24,7 @@ inline const std::filesystem::path& tinyTrainRunData() {
     for (const std::string& cmd :
          {B + " synth --out " + D + " --solution " + (r / "solution.csv").string() +
               " --preset demo --species 3 --train-clips 18 --train-soundscapes 4 --test-soundscapes 1",
-          B + " prep --data " + D + " --work " + W + " --folds 2",
+          B + " prep --data " + D + " --work " + W + " --n-folds 2",
           B + " features --data " + D + " --work " + W + " --set train_audio",
           B + " features --data " + D + " --work " + W + " --set train_soundscapes"}) {
       auto res = run(cmd);
