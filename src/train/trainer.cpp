@@ -193,7 +193,7 @@ void openGroup(Session& s, const JobGroup& group) {
   at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
 }
 
-// Set up, 2: the fold's data, and report.json naming the rows it left out.
+// Set up, 2: the fold's data (the rows it left out go into report.json, step 4).
 void openData(Session& s) {
   const dataset::DataOptions options = s.o.dataFor(s.job.fold);
   s.data = std::make_unique<dataset::TrainingData>(options);
@@ -201,14 +201,7 @@ void openData(Session& s) {
   s.storeFeatures = dataset::melOptionsOf(*s.data->source().clips).describe();
   s.dir = s.o.work / "models" / s.job.name();
   ensureDir(s.dir);
-  if (!s.dp->isRoot()) return;
-  clearStaleTemporaries({s.dir}, s.job.name());
-  json issues = json::array();
-  for (const auto& i : s.data->split().issues)
-    issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
-  writeFileAtomic(s.dir / "report.json", json{{"job", s.job.name()}, {"issues", issues}}.dump(1) + "\n");
-  if (!issues.empty())
-    CHORUS_LOG(Warn) << s.job.name() << ": " << issues.size() << " rows left out, named in " << (s.dir / "report.json").string();
+  if (s.dp->isRoot()) clearStaleTemporaries({s.dir}, s.job.name());
 }
 
 // Set up, 3: the model (seeded), AdamW over its layer-decay groups, the schedule, the fresh state.
@@ -235,6 +228,25 @@ void buildModel(Session& s) {
   s.state.config = describeConfig(o, s.job, s.stepsPerEpoch, s.dp->size());
   s.state.features = s.storeFeatures;
   for (const auto& [k, v] : s.normalisation) s.state.features[k] = v;
+}
+
+// Set up, 4: report.json: the rows the fold's data left out, and the weights the backbone started
+// from (file and sha256, as the checkpoints record them).
+void writeJobReport(const Session& s) {
+  if (!s.dp->isRoot()) return;
+  json issues = json::array();
+  for (const auto& i : s.data->split().issues)
+    issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
+  json report = {{"job", s.job.name()}, {"issues", issues}};
+  const json config = json::parse(s.state.config);
+  if (config.contains("backbone_weights")) {
+    report["backbone_weights"] = config["backbone_weights"];
+    CHORUS_LOG(Info) << s.job.name() << ": the backbone starts from " << config["backbone_weights"]["file"].get<std::string>()
+                     << " (sha256 " << config["backbone_weights"]["sha256"].get<std::string>() << ")";
+  }
+  writeFileAtomic(s.dir / "report.json", report.dump(1) + "\n");
+  if (!issues.empty())
+    CHORUS_LOG(Warn) << s.job.name() << ": " << issues.size() << " rows left out, named in " << (s.dir / "report.json").string();
 }
 
 // Resume: with --resume, the last checkpoint's weights, optimizer, generators and state (refused
@@ -413,6 +425,7 @@ JobResult trainJob(const TrainOptions& options, const meta::Job& job, const JobG
   StopSignals stopSignals;
   openData(s);
   buildModel(s);
+  writeJobReport(s);
   Position at = resume(s);
 
   int ranThisRun = 0;

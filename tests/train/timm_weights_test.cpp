@@ -7,6 +7,7 @@
 
 #include "../model/model_test_util.hpp"
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/sha256.hpp"
 #include "model/backbone.hpp"
 #include "tiny_train_data.hpp"
@@ -85,6 +86,9 @@ TEST(TimmWeights, TimmReadsOurCheckpointAndAnotherRunStartsFromIt) {
   const json config = json::parse(readState(*next).config);
   EXPECT_EQ(config.at("backbone_weights").at("sha256"), sha256File(exported));
   EXPECT_EQ(config.at("backbone_weights").at("file"), fs::absolute(exported).lexically_normal().string());
+  // The job's report says the same, for a reader who never opens a checkpoint.
+  const json report = json::parse(readTextFile(second.work / "models" / "efficientnet_b0-f0" / "report.json"));
+  EXPECT_EQ(report.at("backbone_weights"), config.at("backbone_weights"));
 }
 
 // A resume need not name the starting weights again; when it does, their bytes must be the same.
