@@ -1,6 +1,7 @@
 // The pseudo stage: the models of round n-1 (and/or a teacher store) and the train_soundscapes
 // windows found, predictions sharded over the ranks (infer's predictSharded), then on rank 0 the
 // out-of-fold selection (or the teacher's labels) and the outputs.
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "core/temporaries.hpp"
+#include "dist/launcher.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
 #include "infer/teacher_member.hpp"
@@ -61,9 +63,10 @@ std::vector<infer::Soundscape> soundscapesOf(const fs::path& folder, const fs::p
   return out;
 }
 
-// The ensemble of round - 1 on every window, sharded over the ranks (collective).
+// The ensemble of round - 1 on every window: sharded over the ranks (collective) under MPI, else in
+// this one process (`mpi` null), as infer's Kaggle mode.
 infer::Predictions predictWindows(const PseudoStageOptions& o, const std::vector<infer::Soundscape>& soundscapes,
-                                  const fs::path& storePath, dist::MpiContext& mpi, const fs::path& dir,
+                                  const fs::path& storePath, dist::MpiContext* mpi, const fs::path& dir,
                                   json& engine) {
   infer::EnsembleOptions eo;
   eo.threads = o.threads;
@@ -77,11 +80,13 @@ infer::Predictions predictWindows(const PseudoStageOptions& o, const std::vector
   if (fs::exists(storePath)) po.store = storePath;
   po.tta = o.tta.empty() ? infer::defaultTta() : o.tta;
   po.batchWindows = o.batchWindows;
-  if (mpi.isRoot())
+  if (!mpi || mpi->isRoot())
     CHORUS_LOG(Info) << "pseudo r" << o.round << ": " << soundscapes.size() << " soundscapes, " << ensemble.size()
-                     << " models of round " << o.round - 1 << ", " << po.tta.size() << " TTA variants, " << mpi.size()
-                     << " ranks" << (o.teacher.empty() ? "" : ", blended with the teacher " + o.teacher.string());
-  return infer::predictSharded(ensemble, soundscapes, po, mpi, dir / "parts");
+                     << " models of round " << o.round - 1 << ", " << po.tta.size() << " TTA variants, "
+                     << (mpi ? std::to_string(mpi->size()) + " MPI ranks" : std::string("one process (no MPI)"))
+                     << (o.teacher.empty() ? "" : ", blended with the teacher " + o.teacher.string());
+  return mpi ? infer::predictSharded(ensemble, soundscapes, po, *mpi, dir / "parts")
+             : infer::predict(ensemble, soundscapes, po);
 }
 
 // The teacher's rows of the soundscapes being labelled; rows of other audio are counted and dropped.
@@ -172,12 +177,15 @@ Selection writeLabels(const PseudoStageOptions& o, const infer::Predictions& p, 
 
 PseudoSummary runPseudo(const PseudoStageOptions& o) {
   o.validate();
-  dist::MpiContext mpi;
+  // MPI only under a launcher or inside chorus run (dist::launchedUnderMpi, the rule infer follows).
+  std::unique_ptr<dist::MpiContext> mpi;
+  if (dist::launchedUnderMpi()) mpi = std::make_unique<dist::MpiContext>();
+  const bool root = !mpi || mpi->isRoot();
   ensureDir(o.work / "logs");
   log::openFile(log::rankLogPath(o.work / "logs", "pseudo"));
   const fs::path dir = o.work / "pseudo" / ("r" + std::to_string(o.round));
   ensureDir(dir / "parts");
-  if (mpi.isRoot()) clearStaleTemporaries({dir, dir / "parts"}, "pseudo r" + std::to_string(o.round));
+  if (root) clearStaleTemporaries({dir, dir / "parts"}, "pseudo r" + std::to_string(o.round));
 
   // Read before any model work, so a bad table or store fails in seconds, not after the predictions.
   const auto folds = labelledSoundscapeFolds(o.work / "meta" / "soundscape_labels_with_folds.csv");
@@ -185,18 +193,18 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
   const auto soundscapes = soundscapesOf(o.data / "train_soundscapes", storePath);
   std::optional<TeacherInput> teacher;
   if (!o.teacher.empty()) teacher = teacherOf(o, soundscapes);
-  if (mpi.isRoot() && o.teacherAlone())
+  if (root && o.teacherAlone())
     CHORUS_LOG(Info) << "pseudo r" << o.round << ": labels from the teacher " << teacher->store.name << " alone ("
                      << teacher->store.rows() << " windows of " << soundscapes.size() << " soundscapes)";
   // The teacher alone needs no models: no predictions (an empty set).
   json engine = json::object();  // what ran the models (none for the teacher alone)
   const infer::Predictions p =
-      o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, mpi, dir, engine);
+      o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, mpi.get(), dir, engine);
 
   PseudoSummary summary;
   summary.dir = dir;
   std::string outcome = "0";
-  if (mpi.isRoot()) {
+  if (root) {
     try {
       const Selection s = writeLabels(o, p, teacher ? &*teacher : nullptr, folds, dir, engine);
       summary.windows = s.windows, summary.kept = s.kept.size(), summary.belowThreshold = s.belowThreshold;
@@ -211,7 +219,7 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
       outcome = std::to_string(int(e.code())) + " " + e.what();
     }
   }
-  outcome = mpi.broadcast(outcome);  // every rank ends with rank 0's outcome
+  if (mpi) outcome = mpi->broadcast(outcome);  // every rank ends with rank 0's outcome
   const int code = std::stoi(outcome);
   if (outcome.find(' ') != std::string::npos) throw Error(outcome.substr(outcome.find(' ') + 1), ExitCode(code));
   summary.exitCode = ExitCode(code);
