@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "dist/mpi_context.hpp"
+
 namespace chorus::dist {
 
 bool launchedUnderMpi() {
@@ -12,6 +14,10 @@ bool launchedUnderMpi() {
   int initialised = 0;
   MPI_Initialized(&initialised);
   return initialised != 0;
+}
+
+std::unique_ptr<MpiContext> mpiIfLaunched() {
+  return launchedUnderMpi() ? std::make_unique<MpiContext>() : nullptr;
 }
 
 }  // namespace chorus::dist

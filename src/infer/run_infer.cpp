@@ -124,8 +124,7 @@ Ensemble loadEnsemble(const InferOptions& o) {
 
 InferSummary runInfer(const InferOptions& o) {
   o.validate();
-  std::unique_ptr<dist::MpiContext> mpi;
-  if (dist::launchedUnderMpi()) mpi = std::make_unique<dist::MpiContext>();
+  const std::unique_ptr<dist::MpiContext> mpi = dist::mpiIfLaunched();
   const bool root = !mpi || mpi->isRoot();
   const int ranks = mpi ? mpi->size() : 1;
   ensureDir(o.work / "logs");

@@ -177,9 +177,8 @@ Selection writeLabels(const PseudoStageOptions& o, const infer::Predictions& p, 
 
 PseudoSummary runPseudo(const PseudoStageOptions& o) {
   o.validate();
-  // MPI only under a launcher or inside chorus run (dist::launchedUnderMpi, the rule infer follows).
-  std::unique_ptr<dist::MpiContext> mpi;
-  if (dist::launchedUnderMpi()) mpi = std::make_unique<dist::MpiContext>();
+  // MPI only under a launcher or inside chorus run (the rule infer follows).
+  const std::unique_ptr<dist::MpiContext> mpi = dist::mpiIfLaunched();
   const bool root = !mpi || mpi->isRoot();
   ensureDir(o.work / "logs");
   log::openFile(log::rankLogPath(o.work / "logs", "pseudo"));
