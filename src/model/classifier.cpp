@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "model/checkpoint.hpp"
+#include "model/layers.hpp"
 
 namespace chorus::model {
 
@@ -21,6 +22,8 @@ torch::Tensor ClassifierImpl::frameLogits(const torch::Tensor& mel) {
   if (!out.frames.defined()) throw Error("this model (a whole TorchScript model) gives no frame logits");
   return out.frames;
 }
+
+void Backbone::initClassifier(torch::nn::Module& head) const { initGoogLinears(head); }
 
 namespace {
 
@@ -50,6 +53,9 @@ Classifier makeModel(const ModelOptions& options) {
   options.validate();
   auto backbone = makeBackbone(options);
   auto head = makeHead(options, backbone->numFeatures());
+  // The pooled head is timm's classifier (average pool, linear): initialised as timm initialises
+  // it for this backbone. The SED head keeps the rule of the SED models it comes from (Xavier).
+  if (options.head == "pooled") backbone->initClassifier(*head);
   return Classifier(std::move(backbone), std::move(head));
 }
 
