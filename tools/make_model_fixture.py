@@ -6,7 +6,8 @@
                     gradients with respect to the logits
   layer_decay.json  timm's param_groups_layer_decay (lr_scale, weight_decay per parameter) and
                     timm's per-block drop_path probabilities, for tf_efficientnet_b0,
-                    tf_efficientnetv2_b0 and convnext_atto(head_norm_first=True)
+                    tf_efficientnetv2_b0, convnext_atto(head_norm_first=True), tf_efficientnet_b3,
+                    tf_efficientnetv2_s and eca_nfnet_l0
   sed_head.pt, pooled_head.pt, heads_io.pt
                     a reference SED head (the BirdCLEF SED models' forward + PANNs' AttBlockV2) and a
                     pooled head in PyTorch: weights under our names, inputs, eval outputs
@@ -88,7 +89,10 @@ def layer_decay_fixture():
     out = {"layer_decay": 0.8, "weight_decay": 0.05, "drop_path_rate": 0.2, "groups": {}, "drop_path": {}}
     for name, ours, kwargs in [("tf_efficientnet_b0", "efficientnet_b0", {}),
                                ("tf_efficientnetv2_b0", "efficientnetv2_b0", {}),
-                               ("convnext_atto", "convnext_atto", dict(head_norm_first=True))]:
+                               ("convnext_atto", "convnext_atto", dict(head_norm_first=True)),
+                               ("tf_efficientnet_b3", "efficientnet_b3", {}),
+                               ("tf_efficientnetv2_s", "efficientnetv2_s", {}),
+                               ("eca_nfnet_l0", "eca_nfnet_l0", {})]:
         model = timm.create_model(name, in_chans=1, num_classes=0, drop_path_rate=0.2, **kwargs)
         names = {id(p): n for n, p in model.named_parameters()}
         table = {}
@@ -99,7 +103,8 @@ def layer_decay_fixture():
         rates = []
         for mname, m in model.named_modules():
             parts = mname.split(".")
-            is_block = (len(parts) == 3 and parts[0] == "blocks") or (len(parts) == 4 and parts[2] == "blocks")
+            is_block = ((len(parts) == 3 and parts[0] == "blocks") or (len(parts) == 4 and parts[2] == "blocks") or
+                        (len(parts) == 3 and parts[0] == "stages" and parts[2].isdigit()))  # NFNet: stages.S.B
             if is_block:
                 rates.append(float(getattr(m.drop_path, "drop_prob", 0.0)))
         out["drop_path"][ours] = rates

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Reference weights and outputs of a timm backbone, for tests/model/backbone_parity_test.cpp.
 
-Builds the timm model with a fixed seed, gives its BatchNorm statistics, affine parameters and
-ConvNeXt layer scales random non-trivial values (at their initial values those layers would be
-near-identities and a wrong one could go unnoticed), and writes into OUT_DIR:
+Builds the timm model with a fixed seed, gives its BatchNorm statistics, affine parameters,
+ConvNeXt layer scales and NFNet convolution gains and biases random non-trivial values (at their
+initial values those layers would be near-identities, NFNet's conv3 gain is 0 and so every residual
+branch, and a wrong one could go unnoticed), and writes into OUT_DIR:
   weights.pt        dict(state_dict)                           (about 16 MB: not committed)
   weights_plain.pt  (convnext_atto) the same tensors under plain convnext_atto's names
   io.pt             input, eval features, train-mode features, the first BatchNorm's running
@@ -11,6 +12,7 @@ near-identities and a wrong one could go unnoticed), and writes into OUT_DIR:
 
   python3 tools/timm_parity.py tf_efficientnet_b0 OUT_DIR
   python3 tools/timm_parity.py convnext_atto OUT_DIR
+  (also tf_efficientnetv2_b0, tf_efficientnet_b3, tf_efficientnetv2_s, eca_nfnet_l0)
 """
 import os
 import sys
@@ -41,6 +43,9 @@ def randomize(model, gen):
                 module.bias.copy_(torch.randn(module.num_features, generator=gen) * 0.1)
             elif module.__class__.__name__ in ("LayerNorm2d", "LayerNorm"):
                 module.weight.copy_(torch.rand(module.weight.shape, generator=gen) * 0.5 + 0.75)
+                module.bias.copy_(torch.randn(module.bias.shape, generator=gen) * 0.1)
+            elif module.__class__.__name__ == "ScaledStdConv2d":
+                module.gain.copy_(torch.rand(module.gain.shape, generator=gen) * 0.5 + 0.5)
                 module.bias.copy_(torch.randn(module.bias.shape, generator=gen) * 0.1)
             gamma = getattr(module, "gamma", None)
             if isinstance(gamma, torch.nn.Parameter):

@@ -7,6 +7,11 @@
 //   efficientnetv2_b0  timm tf_efficientnetv2_b0(in_chans, num_classes=0): conv_stem, bn1,
 //                    blocks.0.0.{conv,bn1} (ConvBnAct), blocks.1-2.B.{conv_exp,bn1,conv_pwl,bn2}
 //                    (Fused-MBConv), blocks.3-5.B as B0's MBConv, conv_head, bn2. Names identical.
+//   efficientnet_b3, efficientnetv2_s  timm tf_efficientnet_b3 / tf_efficientnetv2_s: the same
+//                    modules as B0 / V2-B0, more blocks and wider (arch.hpp). Names identical.
+//   eca_nfnet_l0     timm eca_nfnet_l0(in_chans, num_classes=0): stem.conv1-4,
+//                    stages.S.B.{downsample.conv,conv1,conv2,conv2b,conv3,attn_last.conv}, final_conv;
+//                    each convolution weight, bias, gain (nfnet.cpp). Names identical.
 //   convnext_atto    timm convnext_atto(in_chans, num_classes=0, head_norm_first=True): stem.0/1,
 //                    stages.S.downsample.0/1, stages.S.blocks.B.{conv_dw,norm,mlp.fc1,mlp.fc2,gamma},
 //                    norm_pre. Names identical. Plain convnext_atto (head_norm_first=False) norms
@@ -45,9 +50,16 @@ class Backbone : public torch::nn::Module {
   virtual void initClassifier(torch::nn::Module& head) const;
 };
 
+// Any EfficientNet of arch::efficientNetArch by its backbone name (efficientnet_b0, efficientnet_b3,
+// efficientnetv2_b0, efficientnetv2_s); std::invalid_argument for another name.
+std::shared_ptr<Backbone> makeEfficientNet(const std::string& name, int64_t inChannels, double dropPathRate);
 std::shared_ptr<Backbone> makeEfficientNetB0(int64_t inChannels, double dropPathRate);
 std::shared_ptr<Backbone> makeEfficientNetV2B0(int64_t inChannels, double dropPathRate);
 std::shared_ptr<Backbone> makeConvNextAtto(int64_t inChannels, double dropPathRate, double layerScaleInit = 1e-6);  // timm: 1e-6
+std::shared_ptr<Backbone> makeEcaNfnetL0(int64_t inChannels, double dropPathRate);
+// A native backbone (options.hpp's nativeBackbones()) by name; UsageError for another name.
+std::shared_ptr<Backbone> makeNativeBackbone(const std::string& name, int64_t inChannels, double dropPathRate,
+                                             double layerScaleInit = 1e-6);
 
 // A TorchScript module as a backbone. Features: forward_features(x) if the module has it (timm
 // models scripted whole do), else forward(x), must give N×D×F'×T'. WholeModel: forward(x) gives

@@ -1,6 +1,7 @@
 #include "model/classifier.hpp"
 
 #include "core/error.hpp"
+#include "model/arch.hpp"
 #include "model/checkpoint.hpp"
 #include "model/layers.hpp"
 
@@ -25,6 +26,14 @@ torch::Tensor ClassifierImpl::frameLogits(const torch::Tensor& mel) {
 
 void Backbone::initClassifier(torch::nn::Module& head) const { initGoogLinears(head); }
 
+std::shared_ptr<Backbone> makeNativeBackbone(const std::string& name, int64_t inChannels, double dropPathRate,
+                                             double layerScaleInit) {
+  if (arch::efficientNetArch(name)) return makeEfficientNet(name, inChannels, dropPathRate);
+  if (name == "convnext_atto") return makeConvNextAtto(inChannels, dropPathRate, layerScaleInit);
+  if (name == "eca_nfnet_l0") return makeEcaNfnetL0(inChannels, dropPathRate);
+  throw UsageError("model: no builder for backbone \"" + name + "\"");
+}
+
 namespace {
 
 std::shared_ptr<Backbone> makeBackbone(const ModelOptions& o) {
@@ -32,11 +41,7 @@ std::shared_ptr<Backbone> makeBackbone(const ModelOptions& o) {
     const auto role = o.head == "none" ? ScriptRole::WholeModel : ScriptRole::Features;
     return makeTorchScriptBackbone(o.torchScriptPath(), role, o.inChannels);
   }
-  std::shared_ptr<Backbone> backbone;
-  if (o.backbone == "efficientnet_b0") backbone = makeEfficientNetB0(o.inChannels, o.dropPathRate);
-  if (o.backbone == "efficientnetv2_b0") backbone = makeEfficientNetV2B0(o.inChannels, o.dropPathRate);
-  if (o.backbone == "convnext_atto") backbone = makeConvNextAtto(o.inChannels, o.dropPathRate, o.layerScaleInit);
-  if (!backbone) throw UsageError("model: no builder for backbone \"" + o.backbone + "\"");
+  auto backbone = makeNativeBackbone(o.backbone, o.inChannels, o.dropPathRate, o.layerScaleInit);
   if (!o.backboneWeights.empty()) loadBackboneWeights(*backbone, o.backboneWeights);
   return backbone;
 }

@@ -1,6 +1,6 @@
-// EfficientNet-B0 and EfficientNetV2-B0 with the block structure of timm's tf_efficientnet_b0 and
-// tf_efficientnetv2_b0: a stem, stages of blocks (mbconv_blocks.hpp) from timm's arch_def (arch.hpp), a 1×1
-// head convolution to 1280 channels; stochastic depth growing linearly over the blocks. Module
+// The EfficientNets (B0, B3, V2-B0, V2-S) with the block structure of timm's tf_ variants: a stem,
+// stages of blocks (mbconv_blocks.hpp) from timm's arch_def scaled by its width and depth multipliers
+// (arch.hpp), a 1×1 head convolution; stochastic depth growing linearly over the blocks. Module
 // names mirror timm's (backbone.hpp).
 #include "model/arch.hpp"
 #include "model/backbone.hpp"
@@ -16,8 +16,6 @@ using mbconv::Block;
 using arch::Kind;
 using arch::StageList;
 using arch::StageSpec;
-using arch::b0Stages;
-using arch::v2b0Stages;
 
 std::shared_ptr<Block> makeBlock(const StageSpec& spec, int64_t in, int64_t stride) {
   switch (spec.kind) {
@@ -32,17 +30,17 @@ std::shared_ptr<Block> makeBlock(const StageSpec& spec, int64_t in, int64_t stri
   return nullptr;
 }
 
-constexpr int64_t kStemChannels = arch::kEfficientNetStem, kHeadChannels = arch::kEfficientNetHead;
-
 class EfficientNet : public Backbone {
  public:
-  EfficientNet(const StageList& stageList, int64_t inChannels, double dropPathRate)
-      : conv_stem(register_module("conv_stem", SameConv2d(inChannels, kStemChannels, 3, 2))),
-        bn1(register_module("bn1", TfBatchNorm2d(kStemChannels))) {
+  EfficientNet(const arch::EfficientNetArch& a, int64_t inChannels, double dropPathRate)
+      : headChannels_(a.headChannels()),
+        conv_stem(register_module("conv_stem", SameConv2d(inChannels, a.stemChannels(), 3, 2))),
+        bn1(register_module("bn1", TfBatchNorm2d(a.stemChannels()))) {
+    const StageList stageList = a.scaledStages();
     int totalBlocks = 0;
     for (const auto& s : stageList) totalBlocks += s.repeats;
     auto stages = register_module("blocks", nn::ModuleList());
-    int64_t channels = kStemChannels;
+    int64_t channels = a.stemChannels();
     for (const auto& spec : stageList) {
       auto stage = nn::ModuleList();
       for (int r = 0; r < spec.repeats; ++r) {
@@ -56,8 +54,8 @@ class EfficientNet : public Backbone {
       }
       stages->push_back(stage);
     }
-    conv_head = register_module("conv_head", SameConv2d(channels, kHeadChannels, 1));
-    bn2 = register_module("bn2", TfBatchNorm2d(kHeadChannels));
+    conv_head = register_module("conv_head", SameConv2d(channels, headChannels_, 1));
+    bn2 = register_module("bn2", TfBatchNorm2d(headChannels_));
   }
 
   torch::Tensor forward(const torch::Tensor& mel) override {
@@ -66,7 +64,7 @@ class EfficientNet : public Backbone {
     return siluInPlace(bn2(conv_head(x)));
   }
 
-  int64_t numFeatures() const override { return kHeadChannels; }
+  int64_t numFeatures() const override { return headChannels_; }
 
   std::vector<double> dropPathRates() const override {
     std::vector<double> rates;
@@ -74,6 +72,10 @@ class EfficientNet : public Backbone {
     return rates;
   }
 
+ private:
+  const int64_t headChannels_;
+
+ public:
   SameConv2d conv_stem;
   TfBatchNorm2d bn1;
   SameConv2d conv_head{nullptr};
@@ -85,12 +87,18 @@ class EfficientNet : public Backbone {
 
 }  // namespace
 
+std::shared_ptr<Backbone> makeEfficientNet(const std::string& name, int64_t inChannels, double dropPathRate) {
+  const auto* a = arch::efficientNetArch(name);
+  if (!a) throw std::invalid_argument("makeEfficientNet: \"" + name + "\" is not an EfficientNet");
+  return std::make_shared<EfficientNet>(*a, inChannels, dropPathRate);
+}
+
 std::shared_ptr<Backbone> makeEfficientNetB0(int64_t inChannels, double dropPathRate) {
-  return std::make_shared<EfficientNet>(b0Stages(), inChannels, dropPathRate);
+  return makeEfficientNet("efficientnet_b0", inChannels, dropPathRate);
 }
 
 std::shared_ptr<Backbone> makeEfficientNetV2B0(int64_t inChannels, double dropPathRate) {
-  return std::make_shared<EfficientNet>(v2b0Stages(), inChannels, dropPathRate);
+  return makeEfficientNet("efficientnetv2_b0", inChannels, dropPathRate);
 }
 
 }  // namespace chorus::model

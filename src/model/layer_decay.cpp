@@ -42,6 +42,7 @@ std::optional<BlockKey> blockOf(const std::vector<std::string>& p) {
   if (p.size() > 3 && p[0] == "stages") {
     auto s = number(p[1]);
     if (s && p[2] == "downsample") return BlockKey{*s, 0};
+    if (auto b = number(p[2]); s && b) return BlockKey{*s, *b};  // NFNet: stages.S.B.*
     if (s && p.size() > 4 && p[2] == "blocks")
       if (auto b = number(p[3])) return BlockKey{*s, *b};
   }

@@ -23,7 +23,8 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 const std::vector<std::string>& nativeBackbones() {
-  static const std::vector<std::string> names = {"efficientnet_b0", "efficientnetv2_b0", "convnext_atto"};
+  static const std::vector<std::string> names = {"efficientnet_b0",  "efficientnetv2_b0", "convnext_atto",
+                                                 "efficientnet_b3",  "efficientnetv2_s",  "eca_nfnet_l0"};
   return names;
 }
 

@@ -10,6 +10,9 @@ namespace chorus::model {
 //   "efficientnet_b0"  timm's tf_efficientnet_b0 block structure (state_dict names identical)
 //   "efficientnetv2_b0" timm's tf_efficientnetv2_b0 block structure (state_dict names identical)
 //   "convnext_atto"    timm's convnext_atto with head_norm_first (see backbone.hpp)
+//   "efficientnet_b3"  timm's tf_efficientnet_b3 (state_dict names identical)
+//   "efficientnetv2_s" timm's tf_efficientnetv2_s (state_dict names identical)
+//   "eca_nfnet_l0"     timm's eca_nfnet_l0 (state_dict names identical)
 //   "torchscript:PATH" any TorchScript module: its forward_features (else forward) gives the
 //                      N×C×F×T feature map; with head "none" its forward gives the clip logits.
 // head:

@@ -1,10 +1,11 @@
-// Our backbones against timm: tools/timm_parity.py builds tf_efficientnet_b0 and
-// convnext_atto(head_norm_first) with random, non-trivial weights and writes their state_dicts and
+// Our backbones against timm: tools/timm_parity.py builds tf_efficientnet_b0/b3,
+// tf_efficientnetv2_b0/s, eca_nfnet_l0 and convnext_atto(head_norm_first) with random, non-trivial weights and writes their state_dicts and
 // features into the build folder; we load the weights into our models by name and compare.
 // Skips when python or timm are absent.
 #include "model/backbone.hpp"
 #include "model/checkpoint.hpp"
 #include "model/layers.hpp"
+#include "model/options.hpp"
 #include "model_test_util.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,9 +31,7 @@ Reference reference(const std::string& timmName) {
 }
 
 std::shared_ptr<Backbone> build(const std::string& name, double dropPath = 0.0) {
-  if (name == "efficientnet_b0") return makeEfficientNetB0(1, dropPath);
-  if (name == "efficientnetv2_b0") return makeEfficientNetV2B0(1, dropPath);
-  return makeConvNextAtto(1, dropPath);
+  return makeNativeBackbone(name, 1, dropPath);  // ConvNeXt at timm's layer scale 1e-6
 }
 
 class BackboneParity : public ::testing::TestWithParam<std::pair<std::string, std::string>> {
@@ -94,7 +93,10 @@ TEST_P(BackboneParity, TrainModeFeaturesAndBatchNormStatisticsMatchTimm) {
 INSTANTIATE_TEST_SUITE_P(Timm, BackboneParity,
                          ::testing::Values(std::make_pair(std::string("efficientnet_b0"), std::string("tf_efficientnet_b0")),
                                            std::make_pair(std::string("efficientnetv2_b0"), std::string("tf_efficientnetv2_b0")),
-                                           std::make_pair(std::string("convnext_atto"), std::string("convnext_atto"))),
+                                           std::make_pair(std::string("convnext_atto"), std::string("convnext_atto")),
+                                           std::make_pair(std::string("efficientnet_b3"), std::string("tf_efficientnet_b3")),
+                                           std::make_pair(std::string("efficientnetv2_s"), std::string("tf_efficientnetv2_s")),
+                                           std::make_pair(std::string("eca_nfnet_l0"), std::string("eca_nfnet_l0"))),
                          [](const auto& info) { return info.param.first; });
 
 // Plain convnext_atto keeps its last LayerNorm in head.norm; loadBackboneWeights maps it to norm_pre.
@@ -112,7 +114,7 @@ TEST(ConvNextParity, PlainTimmNamesLoadThroughTheMapping) {
 TEST(BackboneDropPath, LinearScheduleAsTimmBuildsIt) {
   std::ifstream in(ct::fixture("model/layer_decay.json"));
   const auto ref = nlohmann::json::parse(in);
-  for (const std::string name : {"efficientnet_b0", "efficientnetv2_b0", "convnext_atto"}) {
+  for (const std::string& name : nativeBackbones()) {
     const auto expected = ref["drop_path"][name].get<std::vector<double>>();
     const auto ours = build(name, ref["drop_path_rate"].get<double>())->dropPathRates();
     ASSERT_EQ(ours.size(), expected.size()) << name;

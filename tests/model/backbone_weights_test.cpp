@@ -22,11 +22,7 @@ fs::path fixtureDir(const std::string& timmName) {
   return dir;
 }
 
-std::shared_ptr<Backbone> build(const std::string& name) {
-  if (name == "efficientnet_b0") return makeEfficientNetB0(1, 0.0);
-  if (name == "efficientnetv2_b0") return makeEfficientNetV2B0(1, 0.0);
-  return makeConvNextAtto(1, 0.0);
-}
+std::shared_ptr<Backbone> build(const std::string& name) { return makeNativeBackbone(name, 1, 0.0); }
 
 double featureError(Backbone& backbone, const NamedTensors& io, const std::string& key) {
   backbone.eval();
@@ -83,7 +79,8 @@ TEST_P(PretrainedParity, HubCacheRepositoryFolderLoadsItsSnapshot) {
 INSTANTIATE_TEST_SUITE_P(Timm, PretrainedParity,
                          ::testing::Values(std::make_pair(std::string("efficientnet_b0"), std::string("tf_efficientnet_b0")),
                                            std::make_pair(std::string("efficientnetv2_b0"), std::string("tf_efficientnetv2_b0")),
-                                           std::make_pair(std::string("convnext_atto"), std::string("convnext_atto"))),
+                                           std::make_pair(std::string("convnext_atto"), std::string("convnext_atto")),
+                                           std::make_pair(std::string("eca_nfnet_l0"), std::string("eca_nfnet_l0"))),
                          [](const auto& info) { return info.param.first; });
 
 // A file that does not fit is refused with every offending tensor named, and the backbone is

@@ -1,5 +1,5 @@
 // Layer-wise LR decay groups against timm's param_groups_layer_decay (tests/fixtures/model/
-// layer_decay.json, layer_decay 0.8, weight_decay 0.05), for both native backbones.
+// layer_decay.json, layer_decay 0.8, weight_decay 0.05), for every native backbone.
 #include "model/classifier.hpp"
 #include "model/layer_decay.hpp"
 #include "model_test_util.hpp"
@@ -29,7 +29,8 @@ TEST_P(LayerDecay, GroupsMatchTimmAndCoverEveryParameterOnce) {
 
   std::multiset<std::string> seen;
   int stemLayerCount = 0;
-  const std::map<std::string, int> blocks = {{"efficientnet_b0", 16}, {"efficientnetv2_b0", 21}, {"convnext_atto", 12}};
+  const std::map<std::string, int> blocks = {{"efficientnet_b0", 16}, {"efficientnetv2_b0", 21}, {"convnext_atto", 12},
+                                             {"efficientnet_b3", 26}, {"efficientnetv2_s", 40}, {"eca_nfnet_l0", 12}};
   const int numBlocks = blocks.at(GetParam());
   for (const auto& g : groups) {
     ASSERT_EQ(g.names.size(), g.params.size());
@@ -44,7 +45,7 @@ TEST_P(LayerDecay, GroupsMatchTimmAndCoverEveryParameterOnce) {
       } else {
         EXPECT_EQ(g.lrScale, 1.0) << name;  // our head learns at the full rate
       }
-      if (name == "backbone.conv_stem.weight" || name == "backbone.stem.0.weight") {
+      if (name == "backbone.conv_stem.weight" || name == "backbone.stem.0.weight" || name == "backbone.stem.conv1.weight") {
         ++stemLayerCount;
         EXPECT_EQ(g.layer, 0);
         EXPECT_NEAR(g.lrScale, std::pow(decay, numBlocks), 1e-12);  // the smallest rate
@@ -73,4 +74,4 @@ TEST_P(LayerDecay, AdamWGroupsCarryTheScaledRateAndWeightDecay) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backbones, LayerDecay, ::testing::Values("efficientnet_b0", "efficientnetv2_b0", "convnext_atto"));
+INSTANTIATE_TEST_SUITE_P(Backbones, LayerDecay, ::testing::ValuesIn(nativeBackbones()));
