@@ -2,7 +2,6 @@
 // the checkpoint's own config, grouped by mel parameters so that models trained on the same
 // features share one log-mel per soundscape.
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/error.hpp"
@@ -18,7 +17,6 @@
 
 namespace chorus::infer {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace {
 
@@ -33,13 +31,6 @@ int foldOfName(const std::string& name) {
 // channels-last-contiguous, so the stem convolution chose NCHW and every later layer followed.
 torch::Tensor nhwc(const torch::Tensor& t) { return torch::empty_like(t, torch::MemoryFormat::ChannelsLast).copy_(t); }
 
-int foldOf(const train::TrainState& state, const std::string& name) {
-  try {
-    return json::parse(state.config).value("fold", foldOfName(name));
-  } catch (const json::exception&) {
-    return foldOfName(name);
-  }
-}
 
 // A TorchScript model has no graph of ours: it runs on libtorch whatever the engine.
 bool useTorch(const std::string& engine, const model::ModelOptions& mo) {
@@ -95,17 +86,13 @@ fs::path modelPath(const std::string& entry, const fs::path& work) {
   return dir;
 }
 
-model::ModelOptions modelOptionsOf(const train::TrainState& state, const fs::path& dir, int numClasses) {
-  model::ModelOptions mo;
-  try {
-    const json config = json::parse(state.config);
-    mo.backbone = config.at("backbone").get<std::string>();
-    mo.head = config.value("head", mo.head);
-    mo.dropRate = config.value("drop_rate", mo.dropRate);
-    mo.dropPathRate = config.value("drop_path_rate", mo.dropPathRate);
-  } catch (const json::exception& e) {
-    throw InputError((dir / "state.json").string() + ": config without a usable backbone: " + e.what());
-  }
+model::ModelOptions modelOptionsOf(const train::TrainState& state, int numClasses) {
+  model::ModelOptions mo;  // the config was read strictly (train/job_config.hpp): every key is there
+  mo.backbone = state.config.backbone;
+  mo.head = state.config.head;
+  mo.dropRate = state.config.dropRate;
+  mo.dropPathRate = state.config.dropPathRate;
+  mo.layerScaleInit = state.config.layerScaleInit;
   mo.numClasses = numClasses;
   return mo;
 }
@@ -192,8 +179,8 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
     info.name = modelName(dirs[i], dir);
     info.features = state.features;
     info.weight = o.weights.empty() ? 1.0 : o.weights[i];
-    const model::ModelOptions mo = modelOptionsOf(state, dir, int(impl->classes.size()));
-    info.fold = foldOf(state, info.name);
+    const model::ModelOptions mo = modelOptionsOf(state, int(impl->classes.size()));
+    info.fold = state.config.fold;
     info.backbone = mo.backbone, info.head = mo.head;
     const audio::MelOptions mel = audio::MelOptions::fromAttributes(state.features);
     const auto melKeys = mel.describe();

@@ -36,7 +36,7 @@ std::filesystem::path resolveCheckpoint(const std::filesystem::path& dir, const 
 std::string modelName(const std::filesystem::path& given, const std::filesystem::path& checkpoint);
 
 // What a checkpoint's state.json says the model is (its config), with K = numClasses outputs.
-model::ModelOptions modelOptionsOf(const train::TrainState& state, const std::filesystem::path& dir, int numClasses);
+model::ModelOptions modelOptionsOf(const train::TrainState& state, int numClasses);
 
 // The libtorch engine: the Classifier's forward on `device` (channels-last input when asked).
 std::unique_ptr<Engine> makeTorchEngine(model::Classifier net, torch::Device device, bool channelsLast);

@@ -57,7 +57,7 @@ json stateJson(const TrainState& s) {
           {"best_score", s.bestScore}, {"best_epoch", s.bestEpoch}, {"since_best", s.sinceBest},
           {"finished", s.finished},  {"partial", s.partial},   {"partial_losses", s.partialLosses},
           {"metrics_csv", meta::metricsCsv(s.metrics)}, {"features", s.features},
-          {"config", json::parse(s.config.empty() ? "{}" : s.config)}};
+          {"config", toJson(s.config)}};
 }
 
 }  // namespace
@@ -129,7 +129,7 @@ TrainState readState(const fs::path& dir) {
     else if (j.contains("partial_loss")) s.partialLosses = {j.at("partial_loss").get<double>()};  // older: the group mean
     s.metrics = meta::parseMetricsCsv(j.at("metrics_csv").get<std::string>(), file.string());
     s.features = j.at("features").get<std::map<std::string, std::string>>();
-    s.config = j.at("config").dump();
+    s.config = jobConfigFromJson(j.at("config"), file.string());
     return s;
   } catch (const json::exception& e) {
     throw InputError(file.string() + ": not a training state: " + e.what());

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "train/job_config.hpp"
 #include "train/metrics_log.hpp"
 
 namespace chorus::train {
@@ -39,7 +40,7 @@ struct TrainState {
   std::vector<double> partialLosses;  // by rank of the group
   std::vector<meta::EpochMetrics> metrics;
   std::map<std::string, std::string> features;  // the store's mel parameters + normalisation
-  std::string config;                           // the resolved options, JSON
+  JobConfig config;                             // the resolved options (job_config.hpp)
 };
 
 // Saves a checkpoint of `state` and points `pointers` ("last", "best") at it. `extra`, when given,
@@ -55,7 +56,8 @@ std::optional<std::filesystem::path> checkpointDir(const std::filesystem::path& 
 // the pointers); true when it had to. InputError when that epoch's folder is missing.
 bool repairBestPointer(const std::filesystem::path& jobDir, const TrainState& state);
 
-TrainState readState(const std::filesystem::path& dir);  // InputError naming the file
+// InputError naming the file (and, for the config, the key: job_config.hpp).
+TrainState readState(const std::filesystem::path& dir);
 // Weights (strict), optimizer state and the torch generator states of a checkpoint.
 void loadCheckpoint(const std::filesystem::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer);
 

@@ -122,21 +122,6 @@ namespace {
 
 using nlohmann::json;
 
-json describe(const dataset::Probability& p) { return {{"on", p.on}, {"p", p.p}}; }
-
-json describe(const dataset::AugmentOptions& a) {
-  json roll = describe(a.roll), noise = describe(a.colouredNoise), background = describe(a.background);
-  json gain = describe(a.gain), freq = describe(a.freqMask), time = describe(a.timeMask);
-  noise["snr_db"] = {a.noiseSnrMin, a.noiseSnrMax};
-  noise["beta"] = {a.noiseBetaMin, a.noiseBetaMax};
-  background["snr_db"] = {a.backgroundSnrMin, a.backgroundSnrMax};
-  gain["db"] = a.gainDb;
-  freq["bins"] = a.freqMaskBins;
-  time["frames"] = a.timeMaskFrames;
-  return {{"roll", roll}, {"coloured_noise", noise}, {"background", background},
-          {"gain", gain}, {"freq_mask", freq}, {"time_mask", time}};
-}
-
 // "a.b.c" -> value for every leaf, so that a refusal can name exactly what changed.
 void flatten(const json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
   if (j.is_object()) {
@@ -148,35 +133,32 @@ void flatten(const json& j, const std::string& prefix, std::map<std::string, std
 
 }  // namespace
 
-std::string describeConfig(const TrainOptions& o, const meta::Job& job, int64_t stepsPerEpoch, int world) {
-  json config{{"backbone", job.backbone}, {"fold", job.fold}, {"head", o.model.head}, {"drop_rate", o.model.dropRate},
-              {"drop_path_rate", o.model.dropPathRate},
-              {"layer_scale_init", o.model.layerScaleInit}, {"loss", o.loss.kind == model::LossKind::Bce ? "bce" : "asl"},
-              {"gamma_neg", o.loss.gammaNeg}, {"gamma_pos", o.loss.gammaPos}, {"clip", o.loss.clip},
-              {"epochs", o.epochs}, {"batch_size", o.batchSize}, {"steps_per_epoch", stepsPerEpoch},
-              {"lr", o.lr}, {"min_lr", o.minLr}, {"warmup_epochs", o.warmupEpochs}, {"weight_decay", o.weightDecay},
-              {"layer_decay", o.layerDecay}, {"grad_clip", o.gradClip}, {"patience", o.patience},
-              {"secondary_target", o.secondaryTarget}, {"augment", o.augment},
-              {"augmentations", describe(o.resolvedAugmentations())},
-              {"crop", {{"mode", dataset::cropModeName(o.crop.mode)}, {"jitter_seconds", o.crop.jitterSeconds},
-                        {"avoid_lead", o.crop.avoidLead}}},
-              {"rare_repeats", o.rareRepeats}, {"seed", o.seed}, {"threads", resolvedThreads(o.threads)}, {"world", world}};
-  if (!o.pseudo.dir.empty())  // only then: configs of runs without pseudo labels stay as they were
-    config["pseudo"] = {{"dir", o.pseudo.dir.string()}, {"p", o.pseudo.p}, {"noise_scale", o.pseudo.noiseScale}};
-  if (!o.distil.empty())  // as for pseudo: configs without distillation stay as they were
-    config["distil"] = {{"store", o.distil.string()}, {"weight", o.distillation.weight},
-                        {"temperature", o.distillation.temperature}, {"embedding_weight", o.distillation.embeddingWeight}};
+JobConfig jobConfig(const TrainOptions& o, const meta::Job& job, int64_t stepsPerEpoch, int world) {
+  JobConfig c;
+  c.backbone = job.backbone, c.fold = job.fold, c.head = o.model.head;
+  c.dropRate = o.model.dropRate, c.dropPathRate = o.model.dropPathRate, c.layerScaleInit = o.model.layerScaleInit;
+  c.loss = o.loss.kind, c.gammaNeg = o.loss.gammaNeg, c.gammaPos = o.loss.gammaPos, c.clip = o.loss.clip;
+  c.epochs = o.epochs, c.batchSize = o.batchSize, c.stepsPerEpoch = stepsPerEpoch;
+  c.lr = o.lr, c.minLr = o.minLr, c.warmupEpochs = o.warmupEpochs, c.weightDecay = o.weightDecay;
+  c.layerDecay = o.layerDecay, c.gradClip = o.gradClip, c.patience = o.patience;
+  c.secondaryTarget = o.secondaryTarget, c.augment = o.augment, c.augmentations = o.resolvedAugmentations();
+  c.crop = o.crop, c.rareRepeats = o.rareRepeats, c.seed = o.seed, c.threads = resolvedThreads(o.threads);
+  c.world = world;
+  if (!o.pseudo.dir.empty()) c.pseudo = JobConfig::Pseudo{o.pseudo.dir.string(), o.pseudo.p, o.pseudo.noiseScale};
+  if (!o.distil.empty())
+    c.distil = JobConfig::Distil{o.distil.string(), o.distillation.weight, o.distillation.temperature,
+                                 o.distillation.embeddingWeight};
   if (const std::string w = o.modelFor(job.backbone, o.model.numClasses).backboneWeights; !w.empty()) {
-    const weights::WeightsFile file = weights::identifyWeights(w);  // as for pseudo: absent when not given
-    config["backbone_weights"] = {{"file", file.path.string()}, {"sha256", file.sha256}};
+    const weights::WeightsFile file = weights::identifyWeights(w);
+    c.backboneWeights = JobConfig::Weights{file.path.string(), file.sha256};
   }
-  return config.dump();
+  return c;
 }
 
-void requireSameConfig(const std::string& saved, const std::string& now, const std::string& checkpoint) {
+void requireSameConfig(const JobConfig& saved, const JobConfig& now, const std::string& checkpoint) {
   std::map<std::string, std::string> before, after;
-  flatten(json::parse(saved), "", before);
-  flatten(json::parse(now), "", after);
+  flatten(toJson(saved), "", before);
+  flatten(toJson(now), "", after);
   // The starting weights are in the checkpoint: a resume need not name them again, and when it does,
   // their bytes (sha256) must be the same, wherever the file lies now.
   after.erase("backbone_weights.file");

@@ -10,6 +10,7 @@
 #include "meta/job_name.hpp"
 #include "model/distillation_options.hpp"
 #include "model/options.hpp"
+#include "train/job_config.hpp"
 
 namespace chorus::dataset {
 struct DataOptions;
@@ -27,7 +28,7 @@ struct TrainOptions {
   model::ModelOptions model;  // backbone is set per job; numClasses from sample_submission.csv
   // --backbone-weights (model/backbone_weights.hpp): PATH when one backbone is trained, else
   // BACKBONE=PATH per backbone (backbones without one start from scratch). A fresh job starts from
-  // them; its checkpoints record the file and its sha256 (describeConfig), and a resume that names
+  // them; its checkpoints record the file and its sha256 (jobConfig), and a resume that names
   // them again must name the same bytes.
   std::vector<std::string> backboneWeights;
   model::LossOptions loss;
@@ -81,10 +82,11 @@ struct TrainOptions {
 // The jobs `options` asks for: --job BACKBONE/FOLD alone, else every backbone x fold.
 std::vector<meta::Job> jobsFor(const TrainOptions& options);
 
-// Every option that shapes a job's weights (and the data-parallel group's size `world`), resolved, as JSON: stored in each checkpoint, so that
-// --resume with other options is refused (requireSameConfig) instead of silently mixing two runs.
-std::string describeConfig(const TrainOptions& options, const meta::Job& job, int64_t stepsPerEpoch, int world);
+// Every option that shapes a job's weights (and the data-parallel group's size `world`), resolved:
+// stored in each checkpoint, so that --resume with other options is refused (requireSameConfig)
+// instead of silently mixing two runs. The backbone weights are identified here (file, sha256).
+JobConfig jobConfig(const TrainOptions& options, const meta::Job& job, int64_t stepsPerEpoch, int world);
 // UsageError naming each option that differs between a checkpoint's config and this run's.
-void requireSameConfig(const std::string& saved, const std::string& now, const std::string& checkpoint);
+void requireSameConfig(const JobConfig& saved, const JobConfig& now, const std::string& checkpoint);
 
 }  // namespace chorus::train

@@ -225,7 +225,7 @@ void buildModel(Session& s) {
   s.schedule.validate();
 
   s.state.seed = o.seed;
-  s.state.config = describeConfig(o, s.job, s.stepsPerEpoch, s.dp->size());
+  s.state.config = jobConfig(o, s.job, s.stepsPerEpoch, s.dp->size());
   s.state.features = s.storeFeatures;
   for (const auto& [k, v] : s.normalisation) s.state.features[k] = v;
 }
@@ -238,11 +238,9 @@ void writeJobReport(const Session& s) {
   for (const auto& i : s.data->split().issues)
     issues.push_back({{"file", i.file}, {"line", i.line}, {"kind", i.kind}, {"reason", i.reason}});
   json report = {{"job", s.job.name()}, {"issues", issues}};
-  const json config = json::parse(s.state.config);
-  if (config.contains("backbone_weights")) {
-    report["backbone_weights"] = config["backbone_weights"];
-    CHORUS_LOG(Info) << s.job.name() << ": the backbone starts from " << config["backbone_weights"]["file"].get<std::string>()
-                     << " (sha256 " << config["backbone_weights"]["sha256"].get<std::string>() << ")";
+  if (const auto& weights = s.state.config.backboneWeights) {
+    report["backbone_weights"] = {{"file", weights->file}, {"sha256", weights->sha256}};
+    CHORUS_LOG(Info) << s.job.name() << ": the backbone starts from " << weights->file << " (sha256 " << weights->sha256 << ")";
   }
   writeFileAtomic(s.dir / "report.json", report.dump(1) + "\n");
   if (!issues.empty())

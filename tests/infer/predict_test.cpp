@@ -90,7 +90,9 @@ fs::path makeCheckpoint(const fs::path& models, const std::string& name, int fol
   state.epoch = 1;
   state.features = mel.describe();
   for (const auto& [k, v] : dataset::Normalisation{}.describe()) state.features[k] = v;
-  state.config = "{\"backbone\": \"" + backbone + "\", \"head\": \"sed\", \"fold\": " + std::to_string(fold) + "}";
+  state.config.backbone = backbone, state.config.head = mo.head, state.config.fold = fold;
+  state.config.dropRate = mo.dropRate, state.config.dropPathRate = mo.dropPathRate;
+  state.config.layerScaleInit = mo.layerScaleInit;
   train::saveCheckpoint(models / name, {"last", "best"}, state, *net, optimizer);
   return models / name;
 }

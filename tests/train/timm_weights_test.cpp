@@ -83,7 +83,7 @@ TEST(TimmWeights, TimmReadsOurCheckpointAndAnotherRunStartsFromIt) {
   EXPECT_LT(ct::maxAbsDiff(after.at("backbone.conv_stem.weight"), before.at("backbone.conv_stem.weight")), 1e-9);
   EXPECT_LT(ct::maxAbsDiff(after.at("backbone.blocks.6.0.conv_pwl.weight"), before.at("backbone.blocks.6.0.conv_pwl.weight")),
             1e-9);
-  const json config = json::parse(readState(*next).config);
+  const json config = toJson(readState(*next).config);
   EXPECT_EQ(config.at("backbone_weights").at("sha256"), sha256File(exported));
   EXPECT_EQ(config.at("backbone_weights").at("file"), fs::absolute(exported).lexically_normal().string());
   // The job's report says the same, for a reader who never opens a checkpoint.
@@ -93,11 +93,19 @@ TEST(TimmWeights, TimmReadsOurCheckpointAndAnotherRunStartsFromIt) {
 
 // A resume need not name the starting weights again; when it does, their bytes must be the same.
 TEST(TimmWeights, ResumeChecksTheStartingWeightsBySha256Only) {
-  const std::string saved = R"({"lr": 1, "backbone_weights": {"file": "/a/model.safetensors", "sha256": "aa"}})";
-  EXPECT_NO_THROW(requireSameConfig(saved, R"({"lr": 1})", "ckpt"));
-  EXPECT_NO_THROW(requireSameConfig(saved, R"({"lr": 1, "backbone_weights": {"file": "/b/x.safetensors", "sha256": "aa"}})", "ckpt"));
+  JobConfig saved;
+  saved.lr = 1;
+  saved.backboneWeights = JobConfig::Weights{"/a/model.safetensors", "aa"};
+  JobConfig plain = saved;
+  plain.backboneWeights.reset();
+  EXPECT_NO_THROW(requireSameConfig(saved, plain, "ckpt"));
+  JobConfig moved = saved;
+  moved.backboneWeights->file = "/b/x.safetensors";
+  EXPECT_NO_THROW(requireSameConfig(saved, moved, "ckpt"));
+  JobConfig other = saved;
+  other.backboneWeights->sha256 = "bb";
   try {
-    requireSameConfig(saved, R"({"lr": 1, "backbone_weights": {"file": "/a/model.safetensors", "sha256": "bb"}})", "ckpt");
+    requireSameConfig(saved, other, "ckpt");
     FAIL() << "other starting weights were accepted";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("backbone_weights.sha256"), std::string::npos) << e.what();

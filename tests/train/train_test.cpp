@@ -146,7 +146,7 @@ TEST(Train, LossFallsAndOutputsHoldWhatTheySay) {
   store::FeatureStore clips(work / "features" / "train_audio.h5");
   for (const auto& [k, v] : dataset::melOptionsOf(clips).describe()) EXPECT_EQ(state.features.at(k), v) << k;
   EXPECT_TRUE(state.features.count("norm_mean_db"));
-  EXPECT_EQ(json::parse(state.config).at("backbone"), "convnext_atto");
+  EXPECT_EQ(state.config.backbone, "convnext_atto");
   EXPECT_EQ(readState(*best).epoch, state.bestEpoch);
 
   // oof.csv: one row per held-out example, row_id, kind, fold, then one column per species.
@@ -201,7 +201,7 @@ TEST(Train, CommandLineReadsTheTrainSectionAndMapsBadOptionsToUsage) {
   auto metrics = meta::readMetricsCsv(work / "models/efficientnet_b0-f1/metrics.csv");
   ASSERT_EQ(metrics.size(), 1u);  // epochs = 1 from the config
   EXPECT_EQ(metrics[0].step, 1);  // max-steps-per-epoch = 1
-  EXPECT_EQ(json::parse(readState(*checkpointDir(work / "models/efficientnet_b0-f1", "last")).config).at("augment"), false);
+  EXPECT_EQ(readState(*checkpointDir(work / "models/efficientnet_b0-f1", "last")).config.augment, false);
 
   auto badJob = testing::run(base + " --job efficientnet_b0");
   EXPECT_EQ(badJob.code, 2) << badJob.output;
@@ -242,14 +242,14 @@ TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
   o.crop.mode = dataset::CropMode::Random;
   o.rareRepeats = 3;
   o.layerDecay = 0.75;
-  json on = json::parse(describeConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
+  json on = toJson(jobConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
   EXPECT_EQ(on.at("augmentations").at("freq_mask").at("p"), 0.25);
   EXPECT_EQ(on.at("augmentations").at("roll").at("on"), true);
   EXPECT_EQ(on.at("crop").at("mode"), "random");
   EXPECT_EQ(on.at("rare_repeats"), 3);
   EXPECT_EQ(on.at("layer_decay"), 0.75);
   o.augment = false;
-  json off = json::parse(describeConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
+  json off = toJson(jobConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
   for (const char* a : {"roll", "coloured_noise", "background", "gain", "freq_mask", "time_mask"})
     EXPECT_EQ(off.at("augmentations").at(a).at("on"), false) << a;
   // Bad values are usage errors naming the option.
@@ -278,7 +278,7 @@ TEST(Train, CommandLineSwitchesReachTheCheckpoint) {
                                 "--time-mask-frames 10 --crop-jitter 0.5 --rare-repeats 2 --layer-decay 1 "
                                 "--secondary-target 0.25 --loss bce");
   ASSERT_EQ(ok.code, 0) << ok.output;
-  json c = json::parse(readState(*checkpointDir(work / "models/convnext_atto-f1", "last")).config);
+  json c = toJson(readState(*checkpointDir(work / "models/convnext_atto-f1", "last")).config);
   const json& a = c.at("augmentations");
   EXPECT_EQ(a.at("roll").at("on"), false);
   EXPECT_EQ(a.at("coloured_noise").at("on"), true);
