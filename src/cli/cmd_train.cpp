@@ -23,7 +23,7 @@ void addJobOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& o)
                 "unfinished jobs are continued and finished ones skipped either way");
   app->add_option("--backbones", o->backbones,
                   "Backbones trained without --job: efficientnet_b0, efficientnetv2_b0, convnext_atto (learns only with "
-                  "pretrained weights or long runs), torchscript:PATH")
+                  "pretrained weights or long runs), efficientnet_b3, efficientnetv2_s, eca_nfnet_l0, torchscript:PATH")
       ->capture_default_str();
   app->add_option("--folds", o->folds, "Fold ids trained without --job (of prep's --n-folds: 0 .. n-1)")->capture_default_str();
   app->add_option("--epochs", o->epochs, "Epochs per job")->capture_default_str();
@@ -59,7 +59,8 @@ void addModelOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& 
                   "Pretrained weights the backbone starts from: a .safetensors file (timm, the Hugging Face hub), a "
                   "torch.save'd state dict (.pth/.bin; under state_dict/model, module. stripped), a hub cache folder "
                   "models--timm--NAME/ or its snapshot, or a chorus model's epoch-NNNN/model.safetensors. timm's "
-                  "names (tf_efficientnet_b0, tf_efficientnetv2_b0, convnext_atto); a 3-channel stem is summed to 1 "
+                  "names (tf_efficientnet_b0, tf_efficientnetv2_b0, convnext_atto, tf_efficientnet_b3, tf_efficientnetv2_s, "
+                  "eca_nfnet_l0); a 3-channel stem is summed to 1 "
                   "channel (timm's rule), classifier/head tensors skipped, anything else that does not fit refused by "
                   "name. One PATH for one backbone, else BACKBONE=PATH each. File and sha256 are recorded in the "
                   "checkpoints; use with --layer-decay 0.75");

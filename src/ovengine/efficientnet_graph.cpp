@@ -1,5 +1,5 @@
-// EfficientNet-B0 and EfficientNetV2-B0 (model/efficientnet.cpp, model/mbconv_blocks.hpp) as
-// opset operations: the same stage tables (model/arch.hpp), each convolution with its BatchNorm folded.
+// The EfficientNets (model/efficientnet.cpp, model/mbconv_blocks.hpp) as opset operations: the same
+// stage tables and multipliers (model/arch.hpp), each convolution with its BatchNorm folded.
 #include <openvino/op/add.hpp>
 #include <openvino/op/multiply.hpp>
 #include <openvino/op/sigmoid.hpp>
@@ -47,10 +47,10 @@ Out block(GraphBuilder& b, const Out& input, const std::string& n, Kind kind, in
 
 }  // namespace
 
-Out efficientNetGraph(GraphBuilder& b, const Out& mel, bool v2, int64_t& features) {
-  const auto& stages = v2 ? model::arch::v2b0Stages() : model::arch::b0Stages();
+Out efficientNetGraph(GraphBuilder& b, const Out& mel, const model::arch::EfficientNetArch& arch, int64_t& features) {
+  const auto stages = arch.scaledStages();
   Out x = silu(b.convBn(mel, "conv_stem", "bn1", kEps, 2, 1));
-  int64_t channels = model::arch::kEfficientNetStem;
+  int64_t channels = arch.stemChannels();
   for (size_t s = 0; s < stages.size(); ++s) {
     const auto& spec = stages[s];
     for (int r = 0; r < spec.repeats; ++r) {
@@ -62,7 +62,7 @@ Out efficientNetGraph(GraphBuilder& b, const Out& mel, bool v2, int64_t& feature
       channels = spec.channels;
     }
   }
-  features = model::arch::kEfficientNetHead;
+  features = arch.headChannels();
   return silu(b.convBn(x, "conv_head", "bn2", kEps, 1, 1));
 }
 

@@ -9,7 +9,8 @@
 namespace chorus::openvino {
 
 bool supportsGraph(const std::string& backbone, const std::string& head) {
-  const bool knownBackbone = backbone == "efficientnet_b0" || backbone == "efficientnetv2_b0" || backbone == "convnext_atto";
+  const bool knownBackbone =
+      model::arch::efficientNetArch(backbone) != nullptr || backbone == "convnext_atto" || backbone == "eca_nfnet_l0";
   return knownBackbone && (head == "sed" || head == "pooled");
 }
 
@@ -24,8 +25,9 @@ std::shared_ptr<ov::Model> buildGraph(const GraphSpec& spec, const weights::Safe
   mel->set_friendly_name("mel");
   mel->output(0).get_tensor().set_names({"mel"});
   int64_t features = 0;
-  const Out map = spec.backbone == "convnext_atto" ? convNextGraph(b, mel, features)
-                                                   : efficientNetGraph(b, mel, spec.backbone == "efficientnetv2_b0", features);
+  const Out map = spec.backbone == "convnext_atto"  ? convNextGraph(b, mel, features)
+                  : spec.backbone == "eca_nfnet_l0" ? ecaNfnetGraph(b, mel, features)
+                                                    : efficientNetGraph(b, mel, *model::arch::efficientNetArch(spec.backbone), features);
   Out logits = spec.head == "sed" ? sedHeadGraph(b, map, features, spec.numClasses)
                                   : pooledHeadGraph(b, map, features, spec.numClasses);
   logits.get_node_shared_ptr()->set_friendly_name("logits_node");

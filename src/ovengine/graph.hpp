@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "model/arch.hpp"
 #include "ovengine/graph_spec.hpp"
 #include "weights/safetensors.hpp"
 
@@ -19,8 +20,10 @@ std::shared_ptr<ov::Model> buildGraph(const GraphSpec& spec, const weights::Safe
 
 // The backbones (graph.cpp's dispatch): feature map N×D×F'×T', D returned in `features`.
 class GraphBuilder;
-ov::Output<ov::Node> efficientNetGraph(GraphBuilder& b, const ov::Output<ov::Node>& mel, bool v2, int64_t& features);
+ov::Output<ov::Node> efficientNetGraph(GraphBuilder& b, const ov::Output<ov::Node>& mel,
+                                       const model::arch::EfficientNetArch& arch, int64_t& features);
 ov::Output<ov::Node> convNextGraph(GraphBuilder& b, const ov::Output<ov::Node>& mel, int64_t& features);
+ov::Output<ov::Node> ecaNfnetGraph(GraphBuilder& b, const ov::Output<ov::Node>& mel, int64_t& features);
 // The heads (heads.hpp's definitions): clip logits N×K.
 ov::Output<ov::Node> sedHeadGraph(GraphBuilder& b, const ov::Output<ov::Node>& features, int64_t in, int64_t classes);
 ov::Output<ov::Node> pooledHeadGraph(GraphBuilder& b, const ov::Output<ov::Node>& features, int64_t in, int64_t classes);

@@ -101,6 +101,28 @@ Out GraphBuilder::convBias(const Out& x, const std::string& conv, int64_t stride
   return addBias(convolution(x, std::move(w), shape, stride, groups, /*samePadding=*/false, pad), bias, 4);
 }
 
+Out GraphBuilder::scaledStdConv(const Out& x, const std::string& conv, int64_t stride, int64_t groups, int64_t pad,
+                                double gamma, double eps) {
+  const auto shape = shapeOf(conv + ".weight");
+  if (shape.size() != 4) throw InputError(file_.origin(), 0, "tensor " + conv + ".weight is not a 2-d convolution's");
+  const int64_t out = shape[0];
+  auto w = take(conv + ".weight", shape);
+  const auto gain = take(conv + ".gain", {out, 1, 1, 1});
+  const auto bias = take(conv + ".bias", {out});
+  const size_t per = w.size() / size_t(out);
+  const double scale = gamma / std::sqrt(double(per));
+  for (int64_t o = 0; o < out; ++o) {
+    float* row = w.data() + size_t(o) * per;
+    double sum = 0, squares = 0;
+    for (size_t i = 0; i < per; ++i) sum += row[i];
+    const double mean = sum / double(per);
+    for (size_t i = 0; i < per; ++i) squares += (row[i] - mean) * (row[i] - mean);
+    const double factor = double(gain[o]) * scale / std::sqrt(squares / double(per) + eps);
+    for (size_t i = 0; i < per; ++i) row[i] = float((row[i] - mean) * factor);
+  }
+  return addBias(convolution(x, std::move(w), shape, stride, groups, /*samePadding=*/false, pad), bias, 4);
+}
+
 Out silu(const Out& x) { return std::make_shared<ov::op::v4::Swish>(x); }  // x * sigmoid(x)
 
 Out addBias(const Out& x, const std::vector<float>& bias, size_t rank) {

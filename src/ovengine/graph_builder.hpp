@@ -35,6 +35,10 @@ class GraphBuilder {
   Out convBn(const Out& x, const std::string& conv, const std::string& bn, double eps, int64_t stride, int64_t groups);
   // A convolution with its own bias and explicit symmetric padding `pad` (ConvNeXt; SE's 1×1s use pad 0).
   Out convBias(const Out& x, const std::string& conv, int64_t stride, int64_t groups, int64_t pad);
+  // timm's ScaledStdConv2d (NFNet) with its weight standardised here, once: per output channel
+  // w' = (w - mean) / sqrt(var + eps) × gain × gamma / sqrt(fan_in) (biased variance), then + bias.
+  Out scaledStdConv(const Out& x, const std::string& conv, int64_t stride, int64_t groups, int64_t pad, double gamma,
+                    double eps);
 
  private:
   Out convolution(const Out& x, std::vector<float> weight, const std::vector<int64_t>& shape, int64_t stride,

@@ -6,7 +6,7 @@
 namespace chorus::openvino {
 
 struct GraphSpec {
-  std::string backbone;  // efficientnet_b0 | efficientnetv2_b0 | convnext_atto
+  std::string backbone;  // a native backbone (model/options.hpp): efficientnet_b0 | efficientnetv2_b0 | ...
   std::string head;      // sed | pooled
   int64_t numClasses = 0;
   int64_t inChannels = 1;

@@ -154,7 +154,11 @@ INSTANTIATE_TEST_SUITE_P(EveryBackboneAndHead, EngineParity,
                                            std::pair<std::string, std::string>{"efficientnetv2_b0", "sed"},
                                            std::pair<std::string, std::string>{"efficientnetv2_b0", "pooled"},
                                            std::pair<std::string, std::string>{"convnext_atto", "sed"},
-                                           std::pair<std::string, std::string>{"convnext_atto", "pooled"}),
+                                           std::pair<std::string, std::string>{"convnext_atto", "pooled"},
+                                           // The larger backbones with one head each (the heads are covered above).
+                                           std::pair<std::string, std::string>{"efficientnet_b3", "sed"},
+                                           std::pair<std::string, std::string>{"efficientnetv2_s", "pooled"},
+                                           std::pair<std::string, std::string>{"eca_nfnet_l0", "sed"}),
                          [](const auto& info) { return info.param.first + "_" + info.param.second; });
 
 // `chorus export`'s library half: the IR written for every model, listed in WORK/infer/export.json;
