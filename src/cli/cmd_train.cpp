@@ -45,6 +45,14 @@ void addScheduleOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions
                   "default: for pretrained backbones, e.g. 0.75)")
       ->capture_default_str();
   app->add_option("--grad-clip", o->gradClip, "Max gradient norm (0: off)")->capture_default_str();
+  app->add_option("--ema-decay", o->emaDecay,
+                  "Exponential moving average of the weights, D in [0, 1) (0: off): after every step\n"
+                  "avg = D * avg + (1 - D) * weights, from the initial weights on. The average is what each epoch\n"
+                  "evaluates and what the checkpoints keep (weights.pt, model.safetensors; the training weights in\n"
+                  "train_weights.pt, for --resume). BatchNorm running statistics are averaged like the weights\n"
+                  "(timm's ModelEmaV2 rule: the statistics then belong to the averaged weights, not to the last\n"
+                  "steps' ones), integer counters copied. It needs many more steps than 1 / (1 - D)")
+      ->capture_default_str();
   app->add_option("--patience", o->patience, "Early stopping after this many epochs without improvement (0: off)")
       ->capture_default_str();
 }

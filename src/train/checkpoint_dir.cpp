@@ -136,8 +136,16 @@ TrainState readState(const fs::path& dir) {
   }
 }
 
-void loadCheckpoint(const fs::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer) {
-  model::loadWeights(model, dir / "weights.pt");
+void loadCheckpoint(const fs::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                    torch::nn::Module* average) {
+  if (average) {
+    if (!fs::exists(dir / "train_weights.pt"))
+      throw InputError(dir.string() + ": no train_weights.pt, the training weights of a run with --ema-decay");
+    model::loadWeights(*average, dir / "weights.pt");
+    model::loadWeights(model, dir / "train_weights.pt");
+  } else {
+    model::loadWeights(model, dir / "weights.pt");
+  }
   torch::serialize::InputArchive archive;
   archive.load_from((dir / "optimizer.pt").string());
   optimizer.load(archive);

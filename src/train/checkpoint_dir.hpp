@@ -1,5 +1,7 @@
 // A training checkpoint: one directory per saved epoch under the job's folder
-//   models/<backbone>-f<k>/epoch-NNNN/  weights.pt (torch.save-compatible state dict),
+//   models/<backbone>-f<k>/epoch-NNNN/  weights.pt (torch.save-compatible state dict: the kept
+//                                       weights, the moving average's with --ema-decay, whose
+//                                       training weights are then train_weights.pt),
 //                                       optimizer.pt (AdamW moments and steps), rng.pt (torch
 //                                       generator states), state.json (epoch, step, scores,
 //                                       metrics rows, feature parameters + normalisation, the
@@ -58,8 +60,10 @@ bool repairBestPointer(const std::filesystem::path& jobDir, const TrainState& st
 
 // InputError naming the file (and, for the config, the key: job_config.hpp).
 TrainState readState(const std::filesystem::path& dir);
-// Weights (strict), optimizer state and the torch generator states of a checkpoint.
-void loadCheckpoint(const std::filesystem::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer);
+// Weights (strict), optimizer state and the torch generator states of a checkpoint. With a weight
+// average (--ema-decay), weights.pt is the average's and the training weights are train_weights.pt.
+void loadCheckpoint(const std::filesystem::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                    torch::nn::Module* average = nullptr);
 
 // InputError when a store's feature parameters are not the checkpoint's: a model must never see
 // features it was not trained on. Names both, and the first key that differs.

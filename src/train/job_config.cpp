@@ -97,6 +97,7 @@ void addOptionalSections(const JobConfig& c, json& j) {
   if (c.distil)
     j["distil"] = {{"store", c.distil->store}, {"weight", c.distil->weight}, {"temperature", c.distil->temperature},
                    {"embedding_weight", c.distil->embeddingWeight}};
+  if (c.emaDecay > 0) j["ema_decay"] = c.emaDecay;
   if (c.backboneWeights) j["backbone_weights"] = {{"file", c.backboneWeights->file}, {"sha256", c.backboneWeights->sha256}};
 }
 
@@ -110,6 +111,7 @@ void readOptionalSections(const Fields& f, JobConfig& c) {
     c.distil = JobConfig::Distil{d.get<std::string>("store"), d.get<double>("weight"), d.get<double>("temperature"),
                                  d.get<double>("embedding_weight")};
   }
+  if (f.has("ema_decay")) f.get("ema_decay", c.emaDecay);
   if (f.has("backbone_weights")) {
     const Fields w = f.sub("backbone_weights");
     c.backboneWeights = JobConfig::Weights{w.get<std::string>("file"), w.get<std::string>("sha256")};

@@ -6,8 +6,8 @@
 // InputError naming the key and the file (a checkpoint from an older chorus that lacks a key is
 // refused by name, never filled in with today's default). The one exception are the sections a
 // switch adds, written only while the switch is on so that runs without it record what they
-// always did: pseudo, distil, backbone_weights. Their absence means "off", which is also what
-// every checkpoint from before the switch existed trained with.
+// always did: pseudo, distil, backbone_weights, ema_decay. Their absence means "off", which is also
+// what every checkpoint from before the switch existed trained with.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 
@@ -37,6 +37,7 @@ struct JobConfig {
   int rareRepeats = 0;
   uint64_t seed = 0;
   int threads = 0, world = 0;
+  double emaDecay = 0;  // "ema_decay", written when > 0
   struct Pseudo {
     std::string dir;
     double p = 0, noiseScale = 0;

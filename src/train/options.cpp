@@ -24,6 +24,7 @@ void TrainOptions::validate() const {
   positive(weightDecay >= 0, "--weight-decay must not be negative");
   positive(layerDecay > 0 && layerDecay <= 1, "--layer-decay must be in (0, 1]");
   positive(gradClip >= 0, "--grad-clip must not be negative");
+  positive(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1) (0: off)");
   positive(patience >= 0, "--patience must not be negative");
   positive(threads >= 0, "--threads must be 0 (every core) or more");
   positive(device == "auto" || device == "cpu" || device == "cuda", "--device must be auto, cpu or cuda");
@@ -143,7 +144,7 @@ JobConfig jobConfig(const TrainOptions& o, const meta::Job& job, int64_t stepsPe
   c.layerDecay = o.layerDecay, c.gradClip = o.gradClip, c.patience = o.patience;
   c.secondaryTarget = o.secondaryTarget, c.augment = o.augment, c.augmentations = o.resolvedAugmentations();
   c.crop = o.crop, c.rareRepeats = o.rareRepeats, c.seed = o.seed, c.threads = resolvedThreads(o.threads);
-  c.world = world;
+  c.world = world, c.emaDecay = o.emaDecay;
   if (!o.pseudo.dir.empty()) c.pseudo = JobConfig::Pseudo{o.pseudo.dir.string(), o.pseudo.p, o.pseudo.noiseScale};
   if (!o.distil.empty())
     c.distil = JobConfig::Distil{o.distil.string(), o.distillation.weight, o.distillation.temperature,

@@ -46,6 +46,8 @@ struct TrainOptions {
   // scratch it only slows the stem (B0 at 0.75: 0.75^17 = 0.008 of the head's rate).
   double layerDecay = 1.0;
   double gradClip = 1.0;      // max global gradient norm; 0: off
+  // Exponential moving average of the weights (weight_average.hpp): evaluated and kept; 0: off.
+  double emaDecay = 0;
   int patience = 0;           // early stopping: epochs without a better headline score; 0: off
   double secondaryTarget = 0.5;  // target of a clip's secondary labels (dataset::TargetOptions)
   bool augment = true;        // master switch: off turns every augmentation below off (crops only)

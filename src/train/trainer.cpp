@@ -24,6 +24,7 @@
 #include "meta/metric.hpp"
 #include "meta/soundscape_window.hpp"
 #include "model/build_info.hpp"
+#include "model/checkpoint.hpp"
 #include "model/classifier.hpp"
 #include "model/layer_decay.hpp"
 #include "model/loss.hpp"
@@ -34,6 +35,7 @@
 #include "train/schedule.hpp"
 #include "train/stop_signal.hpp"
 #include "train/train.hpp"
+#include "train/weight_average.hpp"
 
 namespace chorus::train {
 namespace fs = std::filesystem;
@@ -151,6 +153,7 @@ struct Session {
   std::unique_ptr<dataset::TrainingData> data;
   fs::path dir;  // WORK/models/<job>
   model::Classifier net{nullptr};
+  model::Classifier average{nullptr};     // --ema-decay: the moving average of net (null: off)
   std::vector<model::ParamGroup> groups;  // layer-decay groups, in the optimizer's order
   std::vector<torch::Tensor> params;      // all of them, flat
   std::unique_ptr<torch::optim::AdamW> optimizer;
@@ -161,10 +164,16 @@ struct Session {
   std::map<std::string, std::string> storeFeatures;  // the clip store's mel parameters
   std::map<std::string, std::string> normalisation;  // the data's input normalisation, described
   const std::vector<std::string>& classes() const { return data->species().labels; }
-  // What a checkpoint holds beyond the model and optimizer: the distillation head.
+  // The weights evaluated each epoch and kept as the checkpoint's weights.pt: the average's, if any.
+  model::Classifier& kept() { return average ? average : net; }
+  // What a checkpoint holds beyond the kept model and the optimizer: the training weights when they
+  // are not the kept ones, the distillation head.
   std::function<void(const fs::path&)> saveExtra() const {
-    if (!distil) return {};
-    return [d = distil.get()](const fs::path& checkpoint) { d->save(checkpoint); };
+    if (!distil && !average) return {};
+    return [this](const fs::path& checkpoint) {
+      if (average) model::saveWeights(*net, checkpoint / "train_weights.pt");
+      if (distil) distil->save(checkpoint);
+    };
   }
 };
 
@@ -212,6 +221,15 @@ void buildModel(Session& s) {
   if (o.resume && checkpointDir(s.dir, "last")) modelOptions.backboneWeights.clear();  // the checkpoint holds them
   s.net = model::makeModel(modelOptions);
   s.net->to(s.device);
+  if (o.emaDecay > 0) {
+    // Built without drawing from the generator: the training run is the one without --ema-decay.
+    at::Generator cpu = at::globalContext().defaultGenerator(at::kCPU);
+    const torch::Tensor generator = cpu.get_state();
+    modelOptions.backboneWeights.clear();  // copied from net in resume()
+    s.average = model::makeModel(modelOptions);
+    s.average->to(s.device);
+    cpu.set_state(generator);
+  }
   s.groups = model::layerDecayGroups(*s.net, o.layerDecay, o.weightDecay);
   s.optimizer = std::make_unique<torch::optim::AdamW>(model::adamwParamGroups(s.groups, torch::optim::AdamWOptions(o.lr)));
   for (const auto& g : s.groups) s.params.insert(s.params.end(), g.params.begin(), g.params.end());
@@ -256,7 +274,7 @@ Position resume(Session& s) {
     TrainState saved = readState(*last);
     requireSameFeatures(saved, last->string(), s.storeFeatures, s.data->source().clips->path().string());
     requireSameConfig(saved.config, s.state.config, last->string());
-    loadCheckpoint(*last, *s.net, *s.optimizer);
+    loadCheckpoint(*last, *s.net, *s.optimizer, s.average ? &*s.average : nullptr);
     if (s.distil) s.distil->load(*last);
     s.state = saved;
     if (s.dp->isRoot() && repairBestPointer(s.dir, saved))
@@ -270,6 +288,8 @@ Position resume(Session& s) {
     CHORUS_LOG(Info) << s.job.name() << ": resumed after epoch " << s.state.epoch << " (step " << s.state.step << ")";
   }
   s.dp->broadcastFromRoot(*s.net);  // one model on every rank (seeded alike already; on CUDA also bit-equal)
+  if (s.average && !last) copyWeights(*s.average, *s.net);  // the average starts at the initial weights
+  if (s.average) s.dp->broadcastFromRoot(*s.average);
   if (s.distil) s.distil->broadcastFromRoot(*s.dp);
   return at;
 }
@@ -298,6 +318,7 @@ double trainStep(Session& s, const std::vector<dataset::Slot>& order, size_t fir
   s.dp->averageGradients(s.params);
   if (s.o.gradClip > 0) torch::nn::utils::clip_grad_norm_(s.params, s.o.gradClip);
   s.optimizer->step();
+  if (s.average) updateAverage(*s.average, *s.net, s.o.emaDecay);
   ++s.state.step;
   return loss.item<double>();
 }
@@ -305,9 +326,10 @@ double trainStep(Session& s, const std::vector<dataset::Slot>& order, size_t fir
 // Stopped between steps: a mid-epoch checkpoint the next --resume continues from, then exit.
 [[noreturn]] void stopMidEpoch(Session& s, double lossSum) {
   s.dp->averageBuffers(*s.net);  // running statistics update linearly: averaging now or later agrees
+  if (s.average) s.dp->averageBuffers(*s.average);  // so does their moving average
   TrainState partial = s.state;
   partial.partial = true, partial.partialLosses = gatherByRank(*s.dp, lossSum);
-  if (s.dp->isRoot()) saveCheckpoint(s.dir, {"last"}, partial, *s.net, *s.optimizer, s.saveExtra());
+  if (s.dp->isRoot()) saveCheckpoint(s.dir, {"last"}, partial, *s.kept(), *s.optimizer, s.saveExtra());
   s.dp->requireSameModel(*s.net);  // also waits for the root's checkpoint
   throwStopped(s.job, s.state.step);
 }
@@ -340,6 +362,7 @@ EpochRun trainEpoch(Session& s, int epoch, Position at) {
                                    : std::string());
   if (s.distil) s.distil->endEpoch(*s.dp, s.dir, epoch);
   s.dp->averageBuffers(*s.net);
+  if (s.average) s.dp->averageBuffers(*s.average);
   if (ranks > 1) s.dp->requireSameModel(*s.net);
   return run;
 }
@@ -351,7 +374,7 @@ struct Scored {
 
 // Evaluate: the held-out clips and soundscape windows, scored apart; the epoch's metrics row.
 Scored evaluateEpoch(Session& s, int epoch, const EpochRun& run, std::chrono::steady_clock::time_point started) {
-  Evaluation ev = evaluate(s.net, *s.data, s.o, s.device, *s.dp);
+  Evaluation ev = evaluate(s.kept(), *s.data, s.o, s.device, *s.dp);
   meta::EpochMetrics m;
   m.epoch = epoch, m.step = s.state.step, m.lr = run.lr;
   m.trainLoss = groupMean(*s.dp, run.lossSum) / double(s.stepsPerEpoch);
@@ -400,7 +423,7 @@ void keep(Session& s, const Scored& scored) {
     // last: a kill before it redoes the epoch and rewrites them alike.
     if (best) writeOofCsv(s.dir / "oof.csv", s.job.fold, s.classes(), oofRows(s, scored.prob));
     writeFileAtomic(s.dir / "metrics.csv", meta::metricsCsv(state.metrics));
-    saveCheckpoint(s.dir, pointers, state, *s.net, *s.optimizer, s.saveExtra());
+    saveCheckpoint(s.dir, pointers, state, *s.kept(), *s.optimizer, s.saveExtra());
     CHORUS_LOG(Info) << s.job.name() << " epoch " << m.epoch << "/" << s.o.epochs << ": train loss " << m.trainLoss
                      << ", val loss " << m.valLoss << ", clip AUC " << m.clipAuc << ", soundscape AUC "
                      << m.soundscapeAuc << ", " << m.seconds << " s";

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <vector>
 
 #include "run_util.hpp"
 #include "test_util.hpp"
@@ -37,20 +38,20 @@ std::string pointed(const fs::path& job, const char* pointer) {
   return at == std::string::npos ? "" : text.substr(at, text.find('"', at) - at);
 }
 
-TEST(ResumeExact, SigusrAtAnyStepThenResumeEqualsTheUninterruptedRun) {
-  if (std::system("gdb --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "gdb is not installed (tools/setup.sh installs it)";
-  const fs::path dir = testing::scratchDir();
+// The uninterrupted run, then a stop by SIGUSR1 at each step of `stops` and a resume: the same
+// metrics, pointers, kept weights (`more`: options of both runs).
+void expectExactResume(const fs::path& dir, const std::vector<int>& stops, const std::string& more) {
   const fs::path straight = testing::tinyTrainRunWork(dir / "straight");
-  auto ref = testing::run(testing::chorusBinary() + testing::tinyTrainArgs(straight, kEpochs, kSteps));
+  auto ref = testing::run(testing::chorusBinary() + testing::tinyTrainArgs(straight, kEpochs, kSteps) + more);
   ASSERT_EQ(ref.code, 0) << ref.output;
   const fs::path refJob = straight / kJob;
   const std::string refMetrics = testing::metricsWithoutSeconds(refJob / "metrics.csv");
   ASSERT_EQ(std::count(refMetrics.begin(), refMetrics.end(), '\n'), 1 + kEpochs) << refMetrics;
 
-  for (int k : {1, 2, kSteps + 2}) {
+  for (int k : stops) {
     SCOPED_TRACE("SIGUSR1 at step " + std::to_string(k));
     const fs::path work = testing::tinyTrainRunWork(dir / ("at" + std::to_string(k)));
-    const std::string args = testing::tinyTrainArgs(work, kEpochs, kSteps);
+    const std::string args = testing::tinyTrainArgs(work, kEpochs, kSteps) + more;
     auto stopped = testing::run("gdb -batch -nx -x " + gdbScript(dir, k).string() + " --args " +
                                 testing::chorusBinary() + args);
     ASSERT_EQ(stopped.code, 138) << stopped.output;
@@ -70,7 +71,25 @@ TEST(ResumeExact, SigusrAtAnyStepThenResumeEqualsTheUninterruptedRun) {
           << pointer << " weights.pt differs";
     }
     EXPECT_TRUE(readAll(job / "oof.csv") == readAll(refJob / "oof.csv"));
+    if (!more.empty()) {  // the moving average's training weights as well
+      EXPECT_TRUE(readAll(job / pointed(job, "last") / "train_weights.pt") ==
+                  readAll(refJob / pointed(refJob, "last") / "train_weights.pt"));
+    }
   }
+}
+
+bool haveGdb() { return std::system("gdb --version > /dev/null 2>&1") == 0; }
+
+TEST(ResumeExact, SigusrAtAnyStepThenResumeEqualsTheUninterruptedRun) {
+  if (!haveGdb()) GTEST_SKIP() << "gdb is not installed (tools/setup.sh installs it)";
+  expectExactResume(testing::scratchDir(), {1, 2, kSteps + 2}, "");
+}
+
+// With --ema-decay the average is checkpointed too: mid-epoch 1 and mid-epoch 2 (after an epoch's
+// checkpoint of the average).
+TEST(ResumeExact, WithAWeightAverageTheResumeIsExactToo) {
+  if (!haveGdb()) GTEST_SKIP() << "gdb is not installed (tools/setup.sh installs it)";
+  expectExactResume(testing::scratchDir(), {2, kSteps + 2}, " --ema-decay 0.7");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "dist/mpi_context.hpp"
 #include "meta/csv.hpp"
 #include "model/checkpoint.hpp"
+#include "model/classifier.hpp"
 #include "stages/features.hpp"
 #include "store/feature_store.hpp"
 #include "run_util.hpp"
@@ -313,8 +314,65 @@ TEST(Train, CommandLineSwitchesReachTheCheckpoint) {
                            "--background,--no-background", "--background-p", "--background-snr-min", "--background-snr-max",
                            "--gain,--no-gain", "--gain-p", "--gain-db", "--freq-mask,--no-freq-mask", "--freq-mask-p",
                            "--freq-mask-bins", "--time-mask,--no-time-mask", "--time-mask-p", "--time-mask-frames",
-                           "--layer-decay", "--rare-repeats", "--secondary-target"})
+                           "--layer-decay", "--rare-repeats", "--secondary-target", "--ema-decay"})
     EXPECT_NE(help.output.find(flag), std::string::npos) << flag << " missing from chorus train --help";
+}
+
+// --ema-decay: 3 epochs of one step each, so that every epoch's checkpoint of a run without the
+// average holds the training weights after one more step. The average's run keeps (weights.pt)
+// exactly what an EMA computed here from those weights gives, parameters and BatchNorm statistics
+// alike (efficientnet_b0 has BatchNorms), and its training weights are the run without it's.
+TEST(Ema, KeptWeightsAreTheMovingAverageOfTheTrainingWeights) {
+  const fs::path dir = testing::scratchDir();
+  const double decay = 0.6;
+  auto options = [](const fs::path& work) {
+    TrainOptions o = tinyOptions(work, 3);
+    o.job = "efficientnet_b0/0", o.maxStepsPerEpoch = 1, o.warmupEpochs = 0;
+    return o;
+  };
+  const meta::Job job = meta::parseJobSpec("efficientnet_b0/0", "--job");
+  TrainOptions plain = options(workCopy(dir / "plain"));
+  std::vector<model::NamedTensors> steps;  // the training weights before step 1, after step 1, 2, 3
+  torch::manual_seed(plain.seed);  // the trainer's initial weights: the seed, then the model
+  model::NamedTensors initial;
+  for (const auto& [name, t] : model::namedState(*model::makeModel(plain.modelFor("efficientnet_b0", 3))))
+    initial[name] = t.clone();
+  steps.push_back(initial);
+  plain.stopAfter = 1;
+  for (int epoch = 1; epoch <= 3; ++epoch) {
+    trainJob(plain, job);
+    plain.resume = true;
+    const fs::path last = *checkpointDir(plain.work / "models/efficientnet_b0-f0", "last");
+    EXPECT_FALSE(fs::exists(last / "train_weights.pt")) << "off: the checkpoint is as it was";
+    EXPECT_FALSE(toJson(readState(last).config).contains("ema_decay"));
+    steps.push_back(model::readTensorFile(last / "weights.pt"));
+  }
+  TrainOptions ema = options(workCopy(dir / "ema"));
+  ema.emaDecay = decay;
+  trainJob(ema, job);
+  const fs::path last = *checkpointDir(ema.work / "models/efficientnet_b0-f0", "last");
+  EXPECT_EQ(readState(last).config.emaDecay, decay);
+  const auto kept = model::readTensorFile(last / "weights.pt"), trained = model::readTensorFile(last / "train_weights.pt");
+  model::NamedTensors reference = steps[0];
+  for (size_t k = 1; k < steps.size(); ++k)
+    for (auto& [name, t] : reference)
+      t = t.is_floating_point() ? decay * t + (1 - decay) * steps[k].at(name) : steps[k].at(name);
+  double worst = 0, moved = 0;
+  ASSERT_EQ(kept.size(), reference.size());
+  for (const auto& [name, t] : reference) {
+    ASSERT_TRUE(kept.count(name)) << name;
+    EXPECT_TRUE(torch::equal(trained.at(name), steps.back().at(name))) << name << ": the average changed training";
+    if (!t.is_floating_point()) {
+      EXPECT_TRUE(torch::equal(kept.at(name), t)) << name;
+      continue;
+    }
+    worst = std::max(worst, (kept.at(name) - t).abs().max().item<double>());
+    moved = std::max(moved, (kept.at(name) - steps.back().at(name)).abs().max().item<double>());
+  }
+  EXPECT_LE(worst, 1e-6) << "the kept weights are not the moving average";
+  EXPECT_GT(moved, 1e-4) << "the kept weights are the last step's, not an average";
+  std::cout << "EMA: max |kept - reference| " << worst << ", max |kept - last training weights| " << moved << "\n";
+  EXPECT_GT(kept.count("backbone.bn1.running_mean"), 0u);  // the statistics are among what is averaged
 }
 
 }  // namespace chorus::train
