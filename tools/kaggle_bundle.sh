@@ -73,6 +73,7 @@ for m in "${MODELS[@]}"; do
       echo "kaggle_bundle: $(basename "$m") is a TorchScript model (torchscript:$ts): it has no OpenVINO graph," \
            "so the bundle falls back to the torch one (libtorch, about 2.6 GB), with its .ts file" >&2
       KIND=torch
+      break  # once per model
     fi
   done
 done
