@@ -1,6 +1,6 @@
 # Every third-party library, found once here. Layers link the imported targets below:
 #   MPI::MPI_CXX  chorus::hdf5  chorus::sndfile  chorus::soxr  chorus::fftw3f  CLI11::CLI11  torch
-#   openvino::runtime (when CHORUS_WITH_OPENVINO)
+#   openvino::runtime (when CHORUS_WITH_OPENVINO); torch only when CHORUS_WITH_TORCH
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(MPI REQUIRED COMPONENTS C CXX)
@@ -37,44 +37,57 @@ if(NOT TARGET CLI11::CLI11)
 endif()
 
 # libtorch from the PyTorch wheel: its CMake package sits inside the Python install.
-if(NOT Torch_DIR)
-  find_package(Python3 COMPONENTS Interpreter REQUIRED)
-  execute_process(COMMAND ${Python3_EXECUTABLE} -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
-    OUTPUT_VARIABLE CHORUS_TORCH_PREFIX OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _torch_rc)
-  if(NOT _torch_rc EQUAL 0)
-    message(FATAL_ERROR "PyTorch is not importable by ${Python3_EXECUTABLE}: run tools/setup.sh")
-  endif()
-  list(APPEND CMAKE_PREFIX_PATH ${CHORUS_TORCH_PREFIX})
-endif()
-find_package(Torch REQUIRED)
-# Torch's flags carry -D_GLIBCXX_USE_CXX11_ABI; every layer must agree with it, not only the model layer.
-add_compile_options(${TORCH_CXX_FLAGS})
+# CHORUS_WITH_TORCH=OFF: the torch-free build for Kaggle (README, "Kaggle"): synth, prep, features,
+# score, report, tune-post, infer and pseudo on OpenVINO only; no train, export or torch engine.
+option(CHORUS_WITH_TORCH "Build with libtorch (training, export, the torch engine)" ON)
 set(CHORUS_TORCH_CUDA OFF)
-if(TARGET torch_cuda OR CAFFE2_USE_CUDA OR USE_CUDA)
-  set(CHORUS_TORCH_CUDA ON)
-endif()
-
-# NCCL: compiled in whenever torch has CUDA, from the wheel's nvidia-nccl package or the system.
 set(CHORUS_NCCL OFF)
-if(CHORUS_TORCH_CUDA)
-  if(NOT NCCL_ROOT)
-    execute_process(COMMAND ${Python3_EXECUTABLE} -c "import nvidia.nccl as n; print(list(n.__path__)[0])"
-      OUTPUT_VARIABLE NCCL_ROOT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(CHORUS_WITH_TORCH)
+  if(NOT Torch_DIR)
+    find_package(Python3 COMPONENTS Interpreter REQUIRED)
+    execute_process(COMMAND ${Python3_EXECUTABLE} -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
+      OUTPUT_VARIABLE CHORUS_TORCH_PREFIX OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _torch_rc)
+    if(NOT _torch_rc EQUAL 0)
+      message(FATAL_ERROR "PyTorch is not importable by ${Python3_EXECUTABLE}: run tools/setup.sh")
+    endif()
+    list(APPEND CMAKE_PREFIX_PATH ${CHORUS_TORCH_PREFIX})
   endif()
-  find_path(NCCL_INCLUDE_DIR nccl.h HINTS ${NCCL_ROOT}/include /usr/local/cuda/include)
-  find_library(NCCL_LIBRARY NAMES nccl libnccl.so.2 HINTS ${NCCL_ROOT}/lib /usr/local/cuda/lib64)
-  if(NCCL_INCLUDE_DIR AND NCCL_LIBRARY)
-    set(CHORUS_NCCL ON)
-    add_library(chorus_nccl INTERFACE)
-    target_include_directories(chorus_nccl SYSTEM INTERFACE ${NCCL_INCLUDE_DIR})
-    target_link_libraries(chorus_nccl INTERFACE ${NCCL_LIBRARY})
-    add_library(chorus::nccl ALIAS chorus_nccl)
+  find_package(Torch REQUIRED)
+  # Torch's flags carry -D_GLIBCXX_USE_CXX11_ABI; every layer must agree with it, not only the model layer.
+  add_compile_options(${TORCH_CXX_FLAGS})
+  if(TARGET torch_cuda OR CAFFE2_USE_CUDA OR USE_CUDA)
+    set(CHORUS_TORCH_CUDA ON)
   endif()
+
+  # NCCL: compiled in whenever torch has CUDA, from the wheel's nvidia-nccl package or the system.
+  if(CHORUS_TORCH_CUDA)
+    if(NOT NCCL_ROOT)
+      execute_process(COMMAND ${Python3_EXECUTABLE} -c "import nvidia.nccl as n; print(list(n.__path__)[0])"
+        OUTPUT_VARIABLE NCCL_ROOT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    endif()
+    find_path(NCCL_INCLUDE_DIR nccl.h HINTS ${NCCL_ROOT}/include /usr/local/cuda/include)
+    find_library(NCCL_LIBRARY NAMES nccl libnccl.so.2 HINTS ${NCCL_ROOT}/lib /usr/local/cuda/lib64)
+    if(NCCL_INCLUDE_DIR AND NCCL_LIBRARY)
+      set(CHORUS_NCCL ON)
+      add_library(chorus_nccl INTERFACE)
+      target_include_directories(chorus_nccl SYSTEM INTERFACE ${NCCL_INCLUDE_DIR})
+      target_link_libraries(chorus_nccl INTERFACE ${NCCL_LIBRARY})
+      add_library(chorus::nccl ALIAS chorus_nccl)
+    endif()
+  endif()
+  message(STATUS "torch ${Torch_VERSION}: CUDA ${CHORUS_TORCH_CUDA}, NCCL ${CHORUS_NCCL}")
+else()
+  # The ABI torch's flags choose (and the OpenVINO wheel's), spelt out so that both trees compile
+  # with the same command lines and the torch-free one is mostly ccache hits.
+  add_compile_options(-D_GLIBCXX_USE_CXX11_ABI=1)
+  message(STATUS "torch: not used (CHORUS_WITH_TORCH=OFF)")
 endif()
-message(STATUS "torch ${Torch_VERSION}: CUDA ${CHORUS_TORCH_CUDA}, NCCL ${CHORUS_NCCL}")
 
 # OpenVINO from the `openvino` wheel (tools/setup.sh installs it): like torch's, the wheel ships the
 # C++ headers, the libraries and OpenVINOConfig.cmake (in its cmake/ folder). AUTO: used when found.
+if(NOT CHORUS_WITH_TORCH)  # without torch, OpenVINO is the only engine: required
+  set(CHORUS_WITH_OPENVINO ON CACHE STRING "" FORCE)
+endif()
 set(CHORUS_WITH_OPENVINO AUTO CACHE STRING "Build the OpenVINO inference engine: AUTO, ON or OFF")
 set_property(CACHE CHORUS_WITH_OPENVINO PROPERTY STRINGS AUTO ON OFF)
 set(CHORUS_OPENVINO OFF)
@@ -98,6 +111,6 @@ if(NOT CHORUS_WITH_OPENVINO STREQUAL "OFF")
 endif()
 message(STATUS "OpenVINO engine: ${CHORUS_OPENVINO} ${OpenVINO_VERSION}")
 
-if(CHORUS_BUILD_TESTS)
+if(CHORUS_BUILD_TESTS AND CHORUS_WITH_TORCH)
   find_package(GTest REQUIRED)
 endif()

@@ -167,6 +167,18 @@ def main():
         print("projection, 600 soundscapes on 4 cores (4 one-thread processes, from CPU s at 1 thread): " +
               ", ".join(f"{k} {600 * v / 4 / 60:.1f} min" for k, v in per1.items()) +
               f" (ours includes start-up and model loading, spread over only {n} soundscapes here)")
+        print_readme_table(per1, n)
+
+
+def print_readme_table(per1, n):
+    """The README's Performance table (markdown), from CPU seconds per soundscape at one thread."""
+    base = per1.get("python openvino")
+    print(f"\nREADME table ({n} soundscapes, 10 models x 4 TTA, one thread, CPU seconds):\n")
+    print("| runtime | s per soundscape | vs Python OpenVINO | 600 soundscapes on 4 cores |")
+    print("|---|---|---|---|")
+    for k, v in per1.items():
+        ratio = f"{base / v:.2f}x" if base else "-"
+        print(f"| {k} | {v:.3f} | {ratio} | {600 * v / 4 / 60:.1f} min |")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 # Idempotent: a second run installs nothing and rebuilds only what changed (ccache + ninja).
 #   tools/setup.sh            # packages, PyTorch, OpenVINO, configure, build
 #   BUILD_DIR=... tools/setup.sh
+# Also the torch-free chorus for the Kaggle bundle (CHORUS_WITH_TORCH=OFF, OpenVINO only) in
+# ${BUILD_DIR}-notorch: the binary alone, no tests; its files share ccache entries with the full
+# build's (the same flags), so it costs little more than linking. LITE=0 skips it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
@@ -49,3 +52,9 @@ ccache --max-size=10G >/dev/null 2>&1 || true
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$(command -v "$PYTHON")"
 cmake --build "$BUILD_DIR" -j"$(nproc)"
 echo "setup: built $BUILD_DIR/chorus"
+if [[ ${LITE:-1} != 0 ]]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR-notorch" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHORUS_WITH_TORCH=OFF \
+        -DPython3_EXECUTABLE="$(command -v "$PYTHON")" >/dev/null
+  cmake --build "$BUILD_DIR-notorch" -j"$(nproc)" --target chorus
+  echo "setup: built $BUILD_DIR-notorch/chorus (torch-free, for tools/kaggle_bundle.sh)"
+fi

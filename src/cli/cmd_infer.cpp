@@ -29,7 +29,6 @@ Command addInfer(CLI::App& parent) {
                   "Models: job folders, names under WORK/models (efficientnet_b0-f0) or BACKBONE/FOLD; default: "
                   "every trained model, fold-major (the time budget drops from the end of this list)");
   app->add_option("--weights", o->weights, "Per-model weights for the reducer (one per --models entry)");
-  app->add_option("--tta", o->tta, "TTA variants: orig reverse gain+3 gain-3 (default all four), gain+X/gain-X in dB");
   app->add_option("--reduce", o->reduce, "rank (per-class rank average), logits (mean logits), probs (mean probabilities)")
       ->check(CLI::IsMember({"rank", "logits", "probs"}))
       ->capture_default_str();
@@ -42,25 +41,16 @@ Command addInfer(CLI::App& parent) {
                   "Per-file boost before the reducer: p + alpha x the soundscape's max of the class, / (1 + alpha), "
                   "after any smoothing; 0: off (the default)")
       ->capture_default_str();
-  app->add_option("--time-budget", o->timeBudgetMinutes,
-                  "Minutes for the whole prediction in one process (Kaggle mode; <= 0: none): measured on the first "
-                  "soundscapes; if it would not fit, TTA variants are dropped from the end of --tta, then models from "
-                  "the end of the list")
-      ->capture_default_str();
+  addEnsembleRunOptions(*app, o->run, /*timeBudget=*/true);
   app->add_flag("--from-store", o->fromStore, "Read log-mel from WORK/features/<set>.h5 instead of decoding the audio");
   app->add_option("--missing-value", o->missingValue,
                   "Value (every class) of a sample_submission row whose soundscape has no audio")
       ->capture_default_str();
-  app->add_option("--threads", o->threads, "CPU threads per process (0: every core)")->capture_default_str();
-  app->add_option("--batch-size", o->batchWindows, "Windows x TTA variants per forward call")->capture_default_str();
-  app->add_option("--device", o->device, "cpu, cuda or auto (CUDA when available)")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
-  addEngineOptions(*app, o->engine, o->precision);
-  app->add_flag("!--no-channels-last", o->channelsLast,
+  app->add_flag("!--no-channels-last", o->run.channelsLast,
                 "Keep weights in NCHW instead of channels-last (NHWC); same numbers up to rounding, slower on CPU");
-  app->add_flag("!--no-fold-batchnorm", o->foldBatchNorm,
+  app->add_flag("!--no-fold-batchnorm", o->run.foldBatchNorm,
                 "Run each BatchNorm on its own instead of folding it into the convolution before it (same numbers "
                 "up to rounding, slower)");
-  app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
   app->add_option("--sample-submission", o->sampleSubmission, "Default: DATA/sample_submission.csv");
   app->add_option("--species", o->species, "The models' classes; default: WORK/meta/species_list.csv");
   app->add_option("--teacher", o->teacher,

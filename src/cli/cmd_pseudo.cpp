@@ -35,12 +35,7 @@ Command addPseudo(CLI::App& parent) {
   app->add_option("--reduce", *reduce, "Ensemble: probs (mean probabilities) or logits (sigmoid of mean logits)")
       ->check(CLI::IsMember({"probs", "logits"}))
       ->capture_default_str();
-  app->add_option("--tta", o->tta, "TTA variants: orig reverse gain+3 gain-3 (default all four), gain+X/gain-X in dB");
-  app->add_option("--threads", o->threads, "CPU threads per process (0: every core)")->capture_default_str();
-  app->add_option("--batch-size", o->batchWindows, "Windows x TTA variants per forward call")->capture_default_str();
-  app->add_option("--device", o->device, "cpu, cuda or auto (CUDA when available)")->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
-  addEngineOptions(*app, o->engine, o->precision);
-  app->add_option("--max-failures", o->maxFailures, "Failed soundscapes tolerated before exit code 4")->capture_default_str();
+  addEnsembleRunOptions(*app, o->run, /*timeBudget=*/false);
   app->add_option("--teacher", o->teacher,
                   "Teacher store (HDF5, README \"Teachers\") over train_soundscapes: pseudo-labels from a pretrained "
                   "model (BirdNET, Perch, a bigger chorus ensemble); its rows of other audio are ignored")

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace chorus::infer {
+struct EnsembleRunOptions;
+}
+
 namespace chorus::cli {
 
 struct Command {
@@ -27,8 +31,9 @@ Command addReport(CLI::App& parent);
 Command addTunePost(CLI::App& parent);
 Command addExport(CLI::App& parent);
 
-// --engine and --precision of infer and pseudo (infer/engine.hpp), bound to the stage's fields.
-void addEngineOptions(CLI::App& app, std::string& engine, std::string& precision);
+// How the ensemble runs in infer and pseudo (infer/ensemble_run.hpp): --tta, --threads, --batch-size,
+// --device, --engine, --precision, --max-failures, and (infer) --time-budget.
+void addEnsembleRunOptions(CLI::App& app, infer::EnsembleRunOptions& run, bool timeBudget);
 
 // The top-level app with every subcommand (main.cpp); `level` and `version` are bound to
 // --log-level and --version.

@@ -23,10 +23,12 @@ class Engine {
 void validateEngineChoice(const std::string& engine, const std::string& precision);
 
 // "auto" resolved: openvino on the CPU when this build has it, torch on CUDA. UsageError for
-// openvino in a build without it, or with CUDA; for bf16 with torch.
+// openvino in a build without it, or with CUDA; for bf16 with torch; for torch (or CUDA) in a build
+// without torch.
 std::string resolveEngine(const std::string& engine, const std::string& precision, bool cuda);
 
 bool openVinoBuilt();
+bool torchBuilt();              // false in the torch-free build (CHORUS_WITH_TORCH=OFF, the Kaggle bundle)
 std::string openVinoVersion();  // the runtime's build number; "" when not built with OpenVINO
 bool cpuSupportsBf16();         // OpenVINO's CPU plugin reports BF16 (false when not built with OpenVINO)
 

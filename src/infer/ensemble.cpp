@@ -11,9 +11,7 @@
 #include "infer/ensemble_impl.hpp"
 #include "meta/job_name.hpp"
 #include "model/build_info.hpp"
-#include "model/checkpoint.hpp"
-#include "model/layers.hpp"
-#include "train/checkpoint_dir.hpp"
+#include "train/checkpoint_state.hpp"
 
 namespace chorus::infer {
 namespace fs = std::filesystem;
@@ -26,11 +24,6 @@ int foldOfName(const std::string& name) {
   return job ? job->fold : -1;
 }
 
-// A copy of `t` whose strides really are NHWC. t.contiguous(ChannelsLast) is a no-op for a tensor
-// with one channel (the stem's weight for a 1-channel mel): its NCHW strides already count as
-// channels-last-contiguous, so the stem convolution chose NCHW and every later layer followed.
-torch::Tensor nhwc(const torch::Tensor& t) { return torch::empty_like(t, torch::MemoryFormat::ChannelsLast).copy_(t); }
-
 
 // A TorchScript model has no graph of ours: it runs on libtorch whatever the engine.
 bool useTorch(const std::string& engine, const model::ModelOptions& mo) {
@@ -40,26 +33,6 @@ bool useTorch(const std::string& engine, const model::ModelOptions& mo) {
     return true;
   }
   return false;
-}
-
-// The checkpoint's Classifier for the torch engine: eval mode, on `device`, BatchNorms folded,
-// channels-last weights, as EnsembleOptions asks.
-model::Classifier torchNet(const model::ModelOptions& mo, const fs::path& dir, torch::Device device,
-                           const EnsembleOptions& o) {
-  model::Classifier net = model::makeModel(mo);
-  model::loadWeights(*net, dir / "weights.pt");  // strict: a head of another class count fails, naming the file
-  net->eval();
-  net->to(device);
-  if (o.foldBatchNorm) {
-    const int folded = foldBatchNorms(*net);
-    CHORUS_LOG(Debug) << dir.string() << ": " << folded << " BatchNorms folded into their convolutions";
-  }
-  if (o.channelsLast) {
-    torch::NoGradGuard noGrad;
-    for (auto& t : net->parameters()) if (t.dim() == 4) t.set_data(nhwc(t));
-    for (auto& t : net->buffers()) if (t.dim() == 4) t.set_data(nhwc(t));
-  }
-  return net;
 }
 
 }  // namespace
@@ -86,44 +59,19 @@ fs::path modelPath(const std::string& entry, const fs::path& work) {
   return dir;
 }
 
-model::ModelOptions modelOptionsOf(const train::TrainState& state, int numClasses) {
+model::ModelOptions modelOptionsOf(const train::TrainState& state, const fs::path& dir, int numClasses) {
   model::ModelOptions mo;  // the config was read strictly (train/job_config.hpp): every key is there
   mo.backbone = state.config.backbone;
   mo.head = state.config.head;
   mo.dropRate = state.config.dropRate;
   mo.dropPathRate = state.config.dropPathRate;
   mo.layerScaleInit = state.config.layerScaleInit;
+  // A TorchScript file that the checkpoint carries under a relative path (tools/kaggle_bundle.sh
+  // copies it in): found beside state.json wherever the folder has moved.
+  if (mo.isTorchScript() && fs::path(mo.torchScriptPath()).is_relative() && fs::exists(dir / mo.torchScriptPath()))
+    mo.backbone = "torchscript:" + (dir / mo.torchScriptPath()).string();
   mo.numClasses = numClasses;
   return mo;
-}
-
-// foldBatchNorms (ensemble_impl.hpp): w' = w * g / sqrt(var + eps) per
-// output channel, b' = (b - mean) * g / sqrt(var + eps) + beta, and the BatchNorm then passes its
-// input through. Saves one full read and write of every normalised activation map (EfficientNet-B0:
-// ~1.3x at one thread). Pairs are a module's consecutive children, SameConv2d then TfBatchNorm2d
-// (registration order is data-flow order in our backbones; tests/infer checks the logits against
-// the unfolded model). Inference only: training never sees a folded BatchNorm.
-int foldBatchNorms(torch::nn::Module& module) {
-  torch::NoGradGuard noGrad;
-  int folded = 0;
-  std::shared_ptr<torch::nn::Module> previous;
-  for (const auto& child : module.children()) {
-    auto* conv = previous ? previous->as<model::SameConv2dImpl>() : nullptr;
-    auto* bn = child->as<model::TfBatchNorm2dImpl>();
-    if (conv && bn && !bn->folded && !bn->is_training() && conv->weight.size(0) == bn->options.num_features()) {
-      const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
-      const auto bias = conv->bias.defined() ? conv->bias : torch::zeros_like(bn->running_mean);
-      conv->weight.set_data(conv->weight * scale.view({-1, 1, 1, 1}));
-      const auto shifted = (bias - bn->running_mean) * scale + bn->bias;
-      if (conv->bias.defined()) conv->bias.set_data(shifted);
-      else conv->bias = conv->register_parameter("bias", shifted, /*requires_grad=*/false);
-      bn->folded = true;
-      ++folded;
-    }
-    folded += foldBatchNorms(*child);
-    previous = child;
-  }
-  return folded;
 }
 
 std::vector<fs::path> modelDirs(const fs::path& modelsFolder) {
@@ -163,10 +111,9 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
   auto impl = std::make_unique<Impl>();
   impl->classes = dataset::readSpecies(o.species, {}).labels;
   const bool cuda = model::usesCuda(o.device);
-  if (o.device == "cuda" && !torch::cuda::is_available()) throw UsageError("infer: --device cuda, but CUDA is not available");
-  impl->device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  impl->cuda = cuda;
   impl->threads = resolvedThreads(o.threads);
-  at::set_num_threads(impl->threads);
+  setTorchThreads(impl->threads);
   impl->channelsLast = o.channelsLast;
   impl->engine = resolveEngine(o.engine, o.precision, cuda);
   impl->precision = o.precision;
@@ -179,7 +126,7 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
     info.name = modelName(dirs[i], dir);
     info.features = state.features;
     info.weight = o.weights.empty() ? 1.0 : o.weights[i];
-    const model::ModelOptions mo = modelOptionsOf(state, int(impl->classes.size()));
+    const model::ModelOptions mo = modelOptionsOf(state, dir, int(impl->classes.size()));
     info.fold = state.config.fold;
     info.backbone = mo.backbone, info.head = mo.head;
     const audio::MelOptions mel = audio::MelOptions::fromAttributes(state.features);
@@ -193,11 +140,8 @@ Ensemble Ensemble::load(const std::vector<fs::path>& dirs, const EnsembleOptions
     impl->group.push_back(size_t(g - impl->groupFeatures.begin()));
     impl->norms.push_back(dataset::Normalisation::fromDescription(state.features));
     if (useTorch(impl->engine, mo)) {
-      model::Classifier net = torchNet(mo, dir, impl->device, o);
-      impl->nets.push_back(net);
-      impl->engines.push_back(makeTorchEngine(net, impl->device, o.channelsLast));
+      impl->engines.push_back(loadTorchEngine(dir, mo, {cuda, o.channelsLast, o.foldBatchNorm}));
     } else {
-      impl->nets.push_back(nullptr);
       impl->engines.push_back(makeOpenVinoEngine(openVinoIr(dir, mo), impl->threads, impl->precision == "bf16", mel, mo.numClasses));
     }
     info.engine = impl->engines.back()->name();

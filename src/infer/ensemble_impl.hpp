@@ -1,22 +1,24 @@
-// The torch side of an Ensemble (predict.hpp keeps it behind a pimpl). Private to src/infer.
+// The inside of an Ensemble (predict.hpp keeps it behind a pimpl): its models' engines, mel groups
+// and normalisations. Private to src/infer. No torch: the torch engine lives in torch/ (built only
+// with CHORUS_WITH_TORCH), so the OpenVINO path compiles and links without libtorch.
 #pragma once
-#include <torch/torch.h>
-
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "audio/mel_options.hpp"
 #include "dataset/normalisation.hpp"
 #include "infer/engine.hpp"
 #include "infer/predict.hpp"
-#include "model/classifier.hpp"
-#include "train/checkpoint_dir.hpp"
+#include "model/options.hpp"
+#include "train/checkpoint_state.hpp"
 
 namespace chorus::infer {
 
 struct Ensemble::Impl {
   std::vector<ModelInfo> infos;
-  // Per model: the Classifier, eval mode, on `device`, for the torch engine (null for openvino).
-  mutable std::vector<model::Classifier> nets;
   mutable std::vector<std::unique_ptr<Engine>> engines;  // per model: what runs it (forward is not const)
   std::string engine = "torch", precision = "f32";   // as resolved (EnsembleOptions::engine)
   std::vector<dataset::Normalisation> norms;       // per model
@@ -24,7 +26,7 @@ struct Ensemble::Impl {
   std::vector<size_t> group;                       // per model: its feature group
   std::vector<std::map<std::string, std::string>> groupFeatures;  // per group: mel keys (MelOptions::describe)
   std::vector<audio::MelOptions> groupMel;
-  torch::Device device{torch::kCPU};
+  bool cuda = false;  // the torch engine's models on CUDA (EnsembleOptions::device)
   int threads = 1;
   bool channelsLast = false;  // inputs go in as NHWC too (EnsembleOptions::channelsLast)
 };
@@ -38,8 +40,23 @@ std::string modelName(const std::filesystem::path& given, const std::filesystem:
 // What a checkpoint's state.json says the model is (its config), with K = numClasses outputs.
 model::ModelOptions modelOptionsOf(const train::TrainState& state, int numClasses);
 
-// The libtorch engine: the Classifier's forward on `device` (channels-last input when asked).
-std::unique_ptr<Engine> makeTorchEngine(model::Classifier net, torch::Device device, bool channelsLast);
+// What the libtorch engine needs to load a checkpoint (EnsembleOptions).
+struct TorchEngineOptions {
+  bool cuda = false, channelsLast = true, foldBatchNorm = true;
+};
+
+// The libtorch engine of checkpoint `dir` (its weights.pt): eval mode, BatchNorms folded and weights
+// channels-last as asked (torch/torch_engine.cpp). In a build without torch (no_torch/): UsageError.
+std::unique_ptr<Engine> loadTorchEngine(const std::filesystem::path& dir, const model::ModelOptions& mo,
+                                        const TorchEngineOptions& options);
+
+// libtorch's intra-op threads (the torch engine's); nothing without torch.
+void setTorchThreads(int threads);
+
+// A checkpoint's model.safetensors (the OpenVINO contract) written from its weights.pt, for a
+// checkpoint made before every checkpoint carried one. InputError naming the checkpoint without torch.
+void writeSafetensorsFromWeightsPt(const model::ModelOptions& mo, const std::filesystem::path& weightsPt,
+                                   const std::filesystem::path& safetensors);
 
 // The OpenVINO IR of checkpoint `dir`: model.xml/.bin beside it, exported first (from
 // model.safetensors, itself exported from weights.pt under the contract's names when missing)
@@ -52,10 +69,5 @@ std::filesystem::path openVinoIr(const std::filesystem::path& dir, const model::
 // InputError when the IR gives other than `classes` outputs.
 std::unique_ptr<Engine> makeOpenVinoEngine(const std::filesystem::path& xml, int threads, bool bf16,
                                            const audio::MelOptions& mel, int64_t classes);
-
-// Moves each eval-mode BatchNorm (model::TfBatchNorm2d) into the convolution that feeds it, which
-// gains a bias; the BatchNorm then passes its input through. Inference only (Ensemble::load).
-// Returns how many were folded.
-int foldBatchNorms(torch::nn::Module& module);
 
 }  // namespace chorus::infer

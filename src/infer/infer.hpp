@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "infer/ensemble_run.hpp"
 #include "infer/postprocess.hpp"
 
 namespace chorus::infer {
@@ -21,20 +22,12 @@ struct InferOptions {
   std::string set = "test_soundscapes";     // the soundscape folder under DATA
   std::vector<std::string> models;          // job folders or names under WORK/models; empty: all (modelDirs)
   std::vector<double> weights;              // per model; empty: all 1
-  std::vector<std::string> tta;             // empty: defaultTta()
+  // Engine, precision, device, threads, batch, TTA, failures, the time budget (Kaggle mode only).
+  EnsembleRunOptions run;
   std::string reduce = "rank";              // rank | logits | probs (reducer.hpp)
   PostProcessOptions post;                  // smoothing / per-file boost before the reducer (postprocess.hpp); off
-  double timeBudgetMinutes = 85;            // Kaggle mode (one rank); <= 0: no budget
   bool fromStore = false;                   // read log-mel from WORK/features/<set>.h5 instead of decoding
   double missingValue = 0.5;                // value of a sample_submission row without audio (every class)
-  int threads = 0;                          // torch intra-op threads; <= 0: every core
-  int batchWindows = 48;
-  std::string device = "auto";              // cpu | cuda | auto (auto: CUDA when available, as in train)
-  bool channelsLast = true;                 // EnsembleOptions::channelsLast
-  bool foldBatchNorm = true;                // EnsembleOptions::foldBatchNorm
-  std::string engine = "auto";              // auto | torch | openvino (EnsembleOptions::engine)
-  std::string precision = "f32";            // f32 | bf16 (openvino only)
-  long maxFailures = 0;                     // failed soundscapes tolerated before exit code 4
   std::filesystem::path sampleSubmission;   // empty: DATA/sample_submission.csv
   std::filesystem::path species;            // empty: WORK/meta/species_list.csv
   // A teacher store over the set's soundscapes (store/teacher_store.hpp): one more reducer member

@@ -12,10 +12,6 @@
 #include "core/temporaries.hpp"
 #include "dataset/options.hpp"
 #include "infer/ensemble_impl.hpp"
-#include "model/backbone_weights.hpp"
-#include "model/checkpoint.hpp"
-#include "model/safetensors_io.hpp"
-
 #include "meta/soundscape_window.hpp"
 #include "ovengine/runtime.hpp"
 
@@ -37,23 +33,30 @@ fs::path irFolder(const fs::path& dir) {
   return cache;
 }
 
+// folder/model.xml and .bin, no older than the weights they were made from.
+bool irUpToDate(const fs::path& folder, const fs::path& safetensors, const fs::path& weightsPt) {
+  const fs::path xml = folder / "model.xml";
+  return newerOrEqual(xml, weightsPt) && fs::exists(folder / "model.bin") &&
+         (!fs::exists(safetensors) || newerOrEqual(xml, safetensors));
+}
+
 }  // namespace
 
 fs::path openVinoIr(const fs::path& dir, const model::ModelOptions& mo) {
   if (!openvino::available()) throw UsageError("OpenVINO: this chorus was built without it (tools/setup.sh installs it)");
-  const fs::path folder = irFolder(dir), xml = folder / "model.xml", bin = folder / "model.bin";
   fs::path safetensors = dir / "model.safetensors";
   const fs::path weightsPt = dir / "weights.pt";
+  const fs::path folder = irFolder(dir), xml = folder / "model.xml";
   // A killed export's leftovers (model.xml is published last: without it the IR is redone).
   if (const size_t stale = removeStaleTemporaries(folder, "model.") + (folder == dir ? 0 : removeStaleTemporaries(dir, "model.")))
     CHORUS_LOG(Info) << dir.string() << ": " << stale << " stale temporaries of a killed export removed";
-  if (newerOrEqual(xml, weightsPt) && fs::exists(bin) && (!fs::exists(safetensors) || newerOrEqual(xml, safetensors)))
-    return xml;
+  // The checkpoint's own IR when up to date, even in a read-only folder (a Kaggle dataset that
+  // carries it, tools/kaggle_bundle.sh); else the one written where it can be.
+  if (irUpToDate(dir, safetensors, weightsPt)) return dir / "model.xml";
+  if (irUpToDate(folder, safetensors, weightsPt)) return xml;
   if (!fs::exists(safetensors) || !newerOrEqual(safetensors, weightsPt)) {
     safetensors = folder / "model.safetensors";
-    model::Classifier net = model::makeModel(mo);
-    model::loadWeights(*net, weightsPt);
-    model::writeTimmSafetensors(*net, safetensors);
+    writeSafetensorsFromWeightsPt(mo, weightsPt, safetensors);  // needs torch
   }
   openvino::exportIr({mo.backbone, mo.head, mo.numClasses, mo.inChannels}, safetensors, xml);
   CHORUS_LOG(Info) << dir.string() << ": OpenVINO IR written to " << xml.string();

@@ -70,15 +70,20 @@ class Prefetcher {
 
 // The windows of one soundscape x every variant, in dB, per feature group: (W * V) x 1 x mels x frames,
 // row w * V + v.
-torch::Tensor variantBatch(const SoundscapeFeatures& f, const PreparedSoundscape& p, size_t g,
-                           const std::vector<std::string>& variants) {
+struct VariantBatch {
+  int64_t rows = 0, mels = 0, frames = 0;
+  std::vector<float> db;
+  bool empty() const { return db.empty(); }
+};
+
+VariantBatch variantBatch(const SoundscapeFeatures& f, const PreparedSoundscape& p, size_t g,
+                          const std::vector<std::string>& variants) {
   const int mels = f.mels(g), frames = f.windowFrames(g);
   const int64_t V = int64_t(variants.size());
-  torch::Tensor x = torch::empty({int64_t(p.windows) * V, 1, mels, frames});
-  float* out = x.data_ptr<float>();
   const size_t per = size_t(mels) * size_t(frames);
+  VariantBatch x{int64_t(p.windows) * V, mels, frames, std::vector<float>(size_t(p.windows) * size_t(V) * per)};
   for (int w = 0; w < p.windows; ++w) {
-    float* first = out + size_t(w) * size_t(V) * per;
+    float* first = x.db.data() + size_t(w) * size_t(V) * per;
     f.window(p, g, w, first);
     for (int64_t v = 1; v < V; ++v) std::copy(first, first + per, first + size_t(v) * per);
     for (int64_t v = 0; v < V; ++v) applyVariant(variants[size_t(v)], first + size_t(v) * per, mels, frames);
@@ -86,21 +91,43 @@ torch::Tensor variantBatch(const SoundscapeFeatures& f, const PreparedSoundscape
   return x;
 }
 
-// A model's logits for every row of `db`: W x V x K. Normalised on the CPU, then through the
-// model's engine `batch` rows at a time.
-torch::Tensor runModel(const Ensemble::Impl& e, size_t m, const torch::Tensor& db, int64_t windows, int batch) {
-  c10::InferenceMode inference;
-  const auto& norm = e.norms[m];
-  const torch::Tensor x = ((db - norm.meanDb) / norm.stdDb).contiguous();
-  const int64_t rows = x.size(0), channels = x.size(1), mels = x.size(2), frames = x.size(3);
-  std::vector<float> logits;
-  for (int64_t first = 0; first < rows; first += batch) {
-    const int64_t n = std::min<int64_t>(batch, rows - first);
-    const auto part = e.engines[m]->logits(x.data_ptr<float>() + first * channels * mels * frames, n, channels, mels, frames);
-    logits.insert(logits.end(), part.begin(), part.end());
+// One soundscape's logits of one model: W x V x K, row-major.
+struct VariantLogits {
+  int64_t windows = 0, variants = 0, classes = 0;
+  std::vector<float> values;
+
+  // W x K: each window's mean over the variants in `keep` (null: every variant), summed in order.
+  std::vector<float> mean(const std::vector<int64_t>* keep) const {
+    std::vector<int64_t> all(static_cast<size_t>(variants));
+    std::iota(all.begin(), all.end(), 0);
+    const std::vector<int64_t>& used = keep ? *keep : all;
+    std::vector<float> out(size_t(windows * classes), 0.0f);
+    for (int64_t w = 0; w < windows; ++w)
+      for (int64_t k = 0; k < classes; ++k) {
+        float sum = 0;
+        for (const int64_t v : used) sum += values[size_t((w * variants + v) * classes + k)];
+        out[size_t(w * classes + k)] = sum / float(used.size());
+      }
+    return out;
   }
-  const int64_t classes = int64_t(logits.size()) / rows;
-  return torch::from_blob(logits.data(), {windows, rows / windows, classes}).clone();
+};
+
+// A model's logits for every row of `db`: W x V x K. Normalised on the CPU ((dB - mean) / std in
+// float), then through the model's engine `batch` rows at a time.
+VariantLogits runModel(const Ensemble::Impl& e, size_t m, const VariantBatch& db, int64_t windows, int batch) {
+  const auto& norm = e.norms[m];
+  const float mean = float(norm.meanDb), spread = float(norm.stdDb);
+  std::vector<float> x(db.db.size());
+  for (size_t j = 0; j < x.size(); ++j) x[j] = (db.db[j] - mean) / spread;
+  const int64_t per = db.mels * db.frames;
+  VariantLogits out;
+  for (int64_t first = 0; first < db.rows; first += batch) {
+    const int64_t n = std::min<int64_t>(batch, db.rows - first);
+    const auto part = e.engines[m]->logits(x.data() + first * per, n, 1, db.mels, db.frames);
+    out.values.insert(out.values.end(), part.begin(), part.end());
+  }
+  out.windows = windows, out.variants = db.rows / windows, out.classes = int64_t(out.values.size()) / db.rows;
+  return out;
 }
 
 // The rows predicted so far. While the time budget calibrates, a soundscape's logits are held with
@@ -109,16 +136,17 @@ torch::Tensor runModel(const Ensemble::Impl& e, size_t m, const torch::Tensor& d
 struct Rows {
   explicit Rows(size_t models) : out(models), held(models) {}
   std::vector<std::vector<float>> out;           // per model: rows x K
-  std::vector<std::vector<torch::Tensor>> held;  // per model, one W x V x K per calibration soundscape
+  std::vector<std::vector<VariantLogits>> held;  // per model, one per calibration soundscape
   std::vector<std::string> heldRows, heldScapes;
 
-  static void append(std::vector<float>& to, const torch::Tensor& logits, std::vector<float>::iterator at) {
-    const torch::Tensor mean = logits.mean(1).contiguous();
-    to.insert(at, mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+  static void append(std::vector<float>& to, const VariantLogits& logits, const std::vector<int64_t>* keep,
+                     std::vector<float>::iterator at) {
+    const std::vector<float> mean = logits.mean(keep);
+    to.insert(at, mean.begin(), mean.end());
   }
-  void add(size_t m, const torch::Tensor& logits, bool calibrating) {
-    if (calibrating) held[m].push_back(logits);
-    else append(out[m], logits, out[m].end());
+  void add(size_t m, VariantLogits logits, bool calibrating) {
+    if (calibrating) held[m].push_back(std::move(logits));
+    else append(out[m], logits, nullptr, out[m].end());
   }
   void addIds(Predictions& result, const std::string& soundscape, int windows, bool calibrating) {
     for (int w = 0; w < windows; ++w) {
@@ -130,9 +158,7 @@ struct Rows {
   void settle(Predictions& result, const TimeBudget& budget, const std::vector<int64_t>* keep) {
     for (size_t m = 0; m < out.size(); ++m) {
       if (!budget.keepsModel(m)) continue;
-      for (size_t j = held[m].size(); j-- > 0;)
-        append(out[m], keep ? held[m][j].index_select(1, torch::tensor(*keep, torch::kLong)) : held[m][j],
-               out[m].begin());
+      for (size_t j = held[m].size(); j-- > 0;) append(out[m], held[m][j], keep, out[m].begin());
       held[m].clear();
     }
     result.rowIds.insert(result.rowIds.begin(), heldRows.begin(), heldRows.end());
@@ -149,16 +175,16 @@ std::vector<double> predictSoundscape(const Ensemble& ensemble, const Soundscape
   const size_t M = ensemble.size();
   const bool calibrating = budget.calibrating();
   const std::vector<std::string> variants = calibrating ? o.tta : budget.keptVariants();
-  std::vector<torch::Tensor> db(ensemble.featureGroups());
+  std::vector<VariantBatch> db(ensemble.featureGroups());
   std::vector<double> modelSeconds(M, 0.0);
   for (size_t m = 0; m < M; ++m) {
     if (!budget.keepsModel(m)) continue;
     const size_t g = e.group[m];
-    if (!db[g].defined()) db[g] = variantBatch(features, p, g, variants);
+    if (db[g].empty()) db[g] = variantBatch(features, p, g, variants);
     const auto tm = Clock::now();
-    const torch::Tensor logits = runModel(e, m, db[g], p.windows, o.batchWindows);  // W x V x K
+    VariantLogits logits = runModel(e, m, db[g], p.windows, o.batchWindows);  // W x V x K
     modelSeconds[m] = since(tm);
-    rows.add(m, logits, calibrating);
+    rows.add(m, std::move(logits), calibrating);
   }
   return modelSeconds;
 }
@@ -192,7 +218,7 @@ Predictions predict(const Ensemble& ensemble, const std::vector<Soundscape>& sou
   const auto started = Clock::now();
   const Ensemble::Impl& e = ensemble.impl();
   const size_t M = ensemble.size(), n = soundscapes.size();
-  at::set_num_threads(e.threads);
+  setTorchThreads(e.threads);
   SoundscapeFeatures features(e, soundscapes, o);
   TimeBudget budget(o.timeBudgetSeconds, o.calibrate, n, o.tta, M);
   Rows rows(M);

@@ -10,9 +10,8 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "core/temporaries.hpp"
-#include "dist/launcher.hpp"
-#include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
+#include "infer/ensemble_run.hpp"
 #include "infer/infer.hpp"
 #include "infer/postprocess.hpp"
 #include "infer/predict.hpp"
@@ -30,16 +29,14 @@ void InferOptions::validate() const {
   if (data.empty()) throw UsageError("infer: --data is required");
   if (work.empty()) throw UsageError("infer: --work is required");
   if (out.empty()) throw UsageError("infer: --out is required");
-  if (!tta.empty()) validateTta(tta);
+  run.validate("infer");
   parseReduce(reduce);
   post.validate();
   if (!weights.empty() && !models.empty() && weights.size() != models.size())
     throw UsageError("infer: --weights needs one weight per --models entry");
   if (!(missingValue >= 0 && missingValue <= 1)) throw UsageError("infer: --missing-value must lie in [0, 1]");
-  if (batchWindows < 1) throw UsageError("infer: --batch-size must be at least 1");
   store::requireTeacherWeight(teacherWeight, "infer");
   if (!teacher.empty() && !fs::is_regular_file(teacher)) throw UsageError("infer: --teacher " + teacher.string() + ": no such file");
-  validateEngineChoice(engine, precision);
 }
 
 namespace {
@@ -93,7 +90,7 @@ json reportJson(const InferOptions& o, const Ensemble& e, const Predictions& p, 
           {"engine", e.engine()},
           {"precision", e.precision()},
           {"openvino", openVinoVersion()},
-          {"time_budget_minutes", ranks == 1 ? o.timeBudgetMinutes : 0.0},
+          {"time_budget_minutes", ranks == 1 ? o.run.timeBudgetMinutes : 0.0},
           {"projected_seconds", p.projectedSeconds},
           {"seconds", p.seconds}};
 }
@@ -105,86 +102,66 @@ void removeStaleInferTemporaries(const InferOptions& o, const fs::path& inferDir
   if (submission) CHORUS_LOG(Info) << "infer: " << submission << " stale temporaries of " << o.out.string() << " removed";
 }
 
-Ensemble loadEnsemble(const InferOptions& o) {
+std::vector<fs::path> modelsOf(const InferOptions& o) {
   std::vector<fs::path> dirs;
   if (o.models.empty()) dirs = modelDirs(o.work / "models");
   for (const auto& m : o.models) dirs.push_back(modelPath(m, o.work));
-  EnsembleOptions eo;
-  eo.weights = o.weights;
-  eo.threads = o.threads;
-  eo.device = o.device;
-  eo.channelsLast = o.channelsLast;
-  eo.foldBatchNorm = o.foldBatchNorm;
-  eo.engine = o.engine, eo.precision = o.precision;
-  eo.species = o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species;
-  return Ensemble::load(dirs, eo);
+  return dirs;
+}
+
+// Rank 0: predictions.h5, the reduced submission and report.json; the stage's exit code.
+ExitCode writeOutputs(const InferOptions& o, const EnsembleRunner& runner, const Ensemble& ensemble, const Predictions& p,
+                      const store::TeacherStore* teacher, InferSummary& summary) {
+  const fs::path inferDir = o.work / "infer";
+  writePredictions(inferDir / "predictions.h5", p);
+  std::vector<float> logits = p.logits;  // predictions.h5 keeps the raw ones
+  postProcessLogits(logits, p.models.size(), p.rows(), p.classes.size(), p.soundscapeOf, o.post);
+  json teacherReport;  // null: no teacher
+  const auto values = reduced(o, p, logits, teacher, teacherReport);
+  const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
+  const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
+  json report = reportJson(o, ensemble, p, counts, runner.ranks());
+  report["teacher"] = teacherReport;
+  writeFileAtomic(inferDir / "report.json", report.dump(1) + "\n");
+  summary.rows = counts.rows, summary.missingRows = counts.missingRows, summary.extraRows = counts.extraRows;
+  CHORUS_LOG(Info) << "infer: " << o.out.string() << ": " << counts.rows << " rows (" << counts.missingRows
+                   << " listed without audio, value " << o.missingValue << "; " << counts.extraRows
+                   << " not in sample_submission), " << p.failures.size() << " soundscapes failed; "
+                   << (inferDir / "report.json").string();
+  return runner.exitCodeFor(p);
 }
 
 }  // namespace
 
 InferSummary runInfer(const InferOptions& o) {
   o.validate();
-  const std::unique_ptr<dist::MpiContext> mpi = dist::mpiIfLaunched();
-  const bool root = !mpi || mpi->isRoot();
-  const int ranks = mpi ? mpi->size() : 1;
+  const EnsembleRunner runner("infer", o.run);
   ensureDir(o.work / "logs");
   log::openFile(log::rankLogPath(o.work / "logs", "infer"));
   const fs::path inferDir = o.work / "infer";
   ensureDir(inferDir / "parts");
-  if (root) removeStaleInferTemporaries(o, inferDir);  // one rank looks (the others' are theirs: live pids)
+  if (runner.root()) removeStaleInferTemporaries(o, inferDir);  // one rank looks (the others' are theirs: live pids)
 
-  const Ensemble ensemble = loadEnsemble(o);
+  const Ensemble ensemble = runner.load(modelsOf(o), o.species.empty() ? o.work / "meta" / "species_list.csv" : o.species,
+                                        o.weights);
   // Read on every rank before the predictions, so a bad store fails in seconds and nowhere waits.
   std::optional<store::TeacherStore> teacher;
   if (!o.teacher.empty()) teacher = store::readTeacherStore(o.teacher);
 
-  PredictOptions po;
-  po.data = o.data;
-  if (o.fromStore) po.store = o.work / "features" / (o.set + ".h5");
-  po.tta = o.tta.empty() ? defaultTta() : o.tta;
-  po.batchWindows = o.batchWindows;
-  po.timeBudgetSeconds = o.timeBudgetMinutes * 60.0;
+  const PredictOptions po = runner.predictOptions(o.data, o.fromStore ? o.work / "features" / (o.set + ".h5") : fs::path());
   const std::vector<Soundscape> soundscapes = soundscapesOf(o, po.store);
-  if (root)
+  if (runner.root())
     CHORUS_LOG(Info) << "infer: " << soundscapes.size() << " soundscapes, " << ensemble.size() << " models ("
                      << ensemble.featureGroups() << " feature groups), " << po.tta.size() << " TTA variants, "
-                     << ranks << (mpi ? " MPI ranks" : " process (no MPI)") << ", engine " << ensemble.engine() << " "
-                     << ensemble.precision();
-  const Predictions p = mpi ? predictSharded(ensemble, soundscapes, po, *mpi, inferDir / "parts")
-                            : predict(ensemble, soundscapes, po);
+                     << runner.ranks() << (runner.kaggleMode() ? " process (no MPI)" : " MPI ranks") << ", engine "
+                     << ensemble.engine() << " " << ensemble.precision();
+  const Predictions p = runner.predict(ensemble, soundscapes, po, inferDir / "parts");
 
   InferSummary summary;
-  std::string exitCode = "0";
-  if (root) {
-    std::string failure;
-    try {
-      writePredictions(inferDir / "predictions.h5", p);
-      std::vector<float> logits = p.logits;  // predictions.h5 keeps the raw ones
-      postProcessLogits(logits, p.models.size(), p.rows(), p.classes.size(), p.soundscapeOf, o.post);
-      json teacherReport;  // null: no teacher
-      const auto values = reduced(o, p, logits, teacher ? &*teacher : nullptr, teacherReport);
-      const fs::path sample = o.sampleSubmission.empty() ? o.data / "sample_submission.csv" : o.sampleSubmission;
-      const SubmissionCounts counts = writeSubmission(o.out, sample, p.rowIds, p.classes, values, o.missingValue);
-      json report = reportJson(o, ensemble, p, counts, ranks);
-      report["teacher"] = teacherReport;
-      writeFileAtomic(inferDir / "report.json", report.dump(1) + "\n");
-      summary.rows = counts.rows, summary.missingRows = counts.missingRows, summary.extraRows = counts.extraRows;
-      summary.failed = p.failures.size();
-      summary.exitCode = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;
-      CHORUS_LOG(Info) << "infer: " << o.out.string() << ": " << counts.rows << " rows (" << counts.missingRows
-                       << " listed without audio, value " << o.missingValue << "; " << counts.extraRows
-                       << " not in sample_submission), " << p.failures.size() << " soundscapes failed; "
-                       << (inferDir / "report.json").string();
-    } catch (const Error& e) {
-      failure = std::to_string(int(e.code())) + " " + e.what();
-    }
-    exitCode = failure.empty() ? std::to_string(int(summary.exitCode)) : failure;
-  }
-  if (mpi) exitCode = mpi->broadcast(exitCode);
-  const int code = std::stoi(exitCode);
-  if (exitCode.find(' ') != std::string::npos) throw Error(exitCode.substr(exitCode.find(' ') + 1), ExitCode(code));
-  summary.exitCode = ExitCode(code);
+  summary.exitCode = runner.finishOnRoot(
+      [&] { return writeOutputs(o, runner, ensemble, p, teacher ? &*teacher : nullptr, summary); });
   summary.soundscapes = soundscapes.size();
+  summary.failed = p.failures.size();
   summary.models = p.models, summary.tta = p.tta, summary.droppedModels = p.droppedModels, summary.droppedTta = p.droppedTta;
   summary.seconds = p.seconds, summary.projectedSeconds = p.projectedSeconds;
   return summary;

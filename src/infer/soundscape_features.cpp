@@ -9,7 +9,7 @@
 #include "core/log.hpp"
 #include "dataset/examples.hpp"
 #include "meta/soundscape_window.hpp"
-#include "train/checkpoint_dir.hpp"
+#include "train/checkpoint_state.hpp"
 
 namespace chorus::infer {
 namespace fs = std::filesystem;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "infer/ensemble_run.hpp"
 #include "pseudo/selection.hpp"
 
 namespace chorus::pseudo {
@@ -28,13 +29,8 @@ struct PseudoStageOptions {
   std::filesystem::path data, work;
   int round = 1;                    // writes WORK/pseudo/r<round>, from the models of round - 1
   SelectOptions select;             // threshold, floor, reduce
-  std::vector<std::string> tta;     // empty: infer's default variants
-  int threads = 0;                  // torch intra-op threads per rank; <= 0: every core
-  int batchWindows = 48;
-  std::string device = "auto";      // cpu | cuda | auto (auto: CUDA when available, as in train)
-  std::string engine = "auto";      // auto | torch | openvino (infer/engine.hpp)
-  std::string precision = "f32";    // f32 | bf16 (openvino only)
-  long maxFailures = 0;             // soundscapes that may fail before exit code 4
+  // Engine, precision, device, threads, batch, TTA, failures: infer's (its time budget unused here).
+  infer::EnsembleRunOptions run;
   std::filesystem::path teacher;    // a teacher store; empty: the ensemble alone
   double teacherWeight = 1.0;       // the teacher's share of each class it has; 1: the teacher alone
 

@@ -11,9 +11,8 @@
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "core/temporaries.hpp"
-#include "dist/launcher.hpp"
-#include "dist/mpi_context.hpp"
 #include "infer/engine.hpp"
+#include "infer/ensemble_run.hpp"
 #include "infer/teacher_member.hpp"
 #include "meta/job_name.hpp"
 #include "pseudo/pseudo.hpp"
@@ -28,10 +27,7 @@ void PseudoStageOptions::validate() const {
   if (data.empty()) throw UsageError("pseudo: --data is required");
   if (work.empty()) throw UsageError("pseudo: --work is required");
   if (round < 1) throw UsageError("pseudo: --round must be at least 1 (round 1 learns from the models of round 0)");
-  if (batchWindows < 1) throw UsageError("pseudo: --batch-size must be at least 1");
-  if (maxFailures < 0) throw UsageError("pseudo: --max-failures must not be negative");
-  if (!tta.empty()) infer::validateTta(tta);
-  infer::validateEngineChoice(engine, precision);
+  run.validate("pseudo");
   select.validate();
   TeacherLabelOptions{select, teacherWeight}.validate();
   if (!teacher.empty() && !std::filesystem::is_regular_file(teacher))
@@ -63,30 +59,20 @@ std::vector<infer::Soundscape> soundscapesOf(const fs::path& folder, const fs::p
   return out;
 }
 
-// The ensemble of round - 1 on every window: sharded over the ranks (collective) under MPI, else in
-// this one process (`mpi` null), as infer's Kaggle mode.
+// The ensemble of round - 1 on every window, through the runner (sharded under MPI, else in this
+// one process, as infer's Kaggle mode).
 infer::Predictions predictWindows(const PseudoStageOptions& o, const std::vector<infer::Soundscape>& soundscapes,
-                                  const fs::path& storePath, dist::MpiContext* mpi, const fs::path& dir,
+                                  const fs::path& storePath, const infer::EnsembleRunner& runner, const fs::path& dir,
                                   json& engine) {
-  infer::EnsembleOptions eo;
-  eo.threads = o.threads;
-  eo.device = o.device;
-  eo.engine = o.engine, eo.precision = o.precision;
-  eo.species = o.work / "meta" / "species_list.csv";
-  const infer::Ensemble ensemble = infer::Ensemble::load(teacherModels(o.work, o.round), eo);
+  const infer::Ensemble ensemble = runner.load(teacherModels(o.work, o.round), o.work / "meta" / "species_list.csv");
   engine = {{"engine", ensemble.engine()}, {"precision", ensemble.precision()}};
-  infer::PredictOptions po;
-  po.data = o.data;
-  if (fs::exists(storePath)) po.store = storePath;
-  po.tta = o.tta.empty() ? infer::defaultTta() : o.tta;
-  po.batchWindows = o.batchWindows;
-  if (!mpi || mpi->isRoot())
+  const infer::PredictOptions po = runner.predictOptions(o.data, fs::exists(storePath) ? storePath : fs::path());
+  if (runner.root())
     CHORUS_LOG(Info) << "pseudo r" << o.round << ": " << soundscapes.size() << " soundscapes, " << ensemble.size()
                      << " models of round " << o.round - 1 << ", " << po.tta.size() << " TTA variants, "
-                     << (mpi ? std::to_string(mpi->size()) + " MPI ranks" : std::string("one process (no MPI)"))
+                     << (runner.kaggleMode() ? std::string("one process (no MPI)") : std::to_string(runner.ranks()) + " MPI ranks")
                      << (o.teacher.empty() ? "" : ", blended with the teacher " + o.teacher.string());
-  return mpi ? infer::predictSharded(ensemble, soundscapes, po, *mpi, dir / "parts")
-             : infer::predict(ensemble, soundscapes, po);
+  return runner.predict(ensemble, soundscapes, po, dir / "parts");
 }
 
 // The teacher's rows of the soundscapes being labelled; rows of other audio are counted and dropped.
@@ -177,14 +163,13 @@ Selection writeLabels(const PseudoStageOptions& o, const infer::Predictions& p, 
 
 PseudoSummary runPseudo(const PseudoStageOptions& o) {
   o.validate();
-  // MPI only under a launcher or inside chorus run (the rule infer follows).
-  const std::unique_ptr<dist::MpiContext> mpi = dist::mpiIfLaunched();
-  const bool root = !mpi || mpi->isRoot();
+  // MPI only under a launcher or inside chorus run (the rule infer follows: one runner).
+  const infer::EnsembleRunner runner("pseudo", o.run);
   ensureDir(o.work / "logs");
   log::openFile(log::rankLogPath(o.work / "logs", "pseudo"));
   const fs::path dir = o.work / "pseudo" / ("r" + std::to_string(o.round));
   ensureDir(dir / "parts");
-  if (root) clearStaleTemporaries({dir, dir / "parts"}, "pseudo r" + std::to_string(o.round));
+  if (runner.root()) clearStaleTemporaries({dir, dir / "parts"}, "pseudo r" + std::to_string(o.round));
 
   // Read before any model work, so a bad table or store fails in seconds, not after the predictions.
   const auto folds = labelledSoundscapeFolds(o.work / "meta" / "soundscape_labels_with_folds.csv");
@@ -192,36 +177,26 @@ PseudoSummary runPseudo(const PseudoStageOptions& o) {
   const auto soundscapes = soundscapesOf(o.data / "train_soundscapes", storePath);
   std::optional<TeacherInput> teacher;
   if (!o.teacher.empty()) teacher = teacherOf(o, soundscapes);
-  if (root && o.teacherAlone())
+  if (runner.root() && o.teacherAlone())
     CHORUS_LOG(Info) << "pseudo r" << o.round << ": labels from the teacher " << teacher->store.name << " alone ("
                      << teacher->store.rows() << " windows of " << soundscapes.size() << " soundscapes)";
   // The teacher alone needs no models: no predictions (an empty set).
   json engine = json::object();  // what ran the models (none for the teacher alone)
   const infer::Predictions p =
-      o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, mpi.get(), dir, engine);
+      o.teacherAlone() ? infer::Predictions{} : predictWindows(o, soundscapes, storePath, runner, dir, engine);
 
   PseudoSummary summary;
   summary.dir = dir;
-  std::string outcome = "0";
-  if (root) {
-    try {
-      const Selection s = writeLabels(o, p, teacher ? &*teacher : nullptr, folds, dir, engine);
-      summary.windows = s.windows, summary.kept = s.kept.size(), summary.belowThreshold = s.belowThreshold;
-      summary.noOutOfFoldModel = s.noOutOfFoldModel;
-      const ExitCode code = long(p.failures.size()) > o.maxFailures ? ExitCode::PartialFailure : ExitCode::Ok;
-      outcome = std::to_string(int(code));
-      CHORUS_LOG(Info) << "pseudo r" << o.round << ": kept " << s.kept.size() << " of " << s.windows << " windows ("
-                       << s.belowThreshold << " at or below " << o.select.threshold << ", " << s.noOutOfFoldModel
-                       << " without an out-of-fold model), " << p.failures.size() << " soundscapes failed; "
-                       << (dir / "report.json").string();
-    } catch (const Error& e) {
-      outcome = std::to_string(int(e.code())) + " " + e.what();
-    }
-  }
-  if (mpi) outcome = mpi->broadcast(outcome);  // every rank ends with rank 0's outcome
-  const int code = std::stoi(outcome);
-  if (outcome.find(' ') != std::string::npos) throw Error(outcome.substr(outcome.find(' ') + 1), ExitCode(code));
-  summary.exitCode = ExitCode(code);
+  summary.exitCode = runner.finishOnRoot([&] {
+    const Selection s = writeLabels(o, p, teacher ? &*teacher : nullptr, folds, dir, engine);
+    summary.windows = s.windows, summary.kept = s.kept.size(), summary.belowThreshold = s.belowThreshold;
+    summary.noOutOfFoldModel = s.noOutOfFoldModel;
+    CHORUS_LOG(Info) << "pseudo r" << o.round << ": kept " << s.kept.size() << " of " << s.windows << " windows ("
+                     << s.belowThreshold << " at or below " << o.select.threshold << ", " << s.noOutOfFoldModel
+                     << " without an out-of-fold model), " << p.failures.size() << " soundscapes failed; "
+                     << (dir / "report.json").string();
+    return runner.exitCodeFor(p);
+  });
   summary.soundscapes = soundscapes.size();
   summary.failed = p.failures.size();
   summary.models = p.models;

@@ -21,29 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "train/job_config.hpp"
+#include "train/checkpoint_state.hpp"
 #include "train/metrics_log.hpp"
 
 namespace chorus::train {
-
-struct TrainState {
-  int epoch = 0;       // epochs finished
-  int64_t step = 0;    // optimizer steps taken
-  uint64_t seed = 0;   // sampler and crop seed
-  double bestScore = -1;
-  int bestEpoch = 0;
-  int sinceBest = 0;   // epochs without a better headline score (early stopping)
-  bool finished = false;
-  // Stopped mid-epoch by a signal (stop_signal.hpp): `step` includes the steps of epoch + 1 already
-  // taken, partialLosses each rank's loss sum over them (in double, so that the resumed epoch's
-  // train_loss is the uninterrupted one's to the last bit); saved as epoch-NNNN-step-S, resumed
-  // from the next step.
-  bool partial = false;
-  std::vector<double> partialLosses;  // by rank of the group
-  std::vector<meta::EpochMetrics> metrics;
-  std::map<std::string, std::string> features;  // the store's mel parameters + normalisation
-  JobConfig config;                             // the resolved options (job_config.hpp)
-};
 
 // Saves a checkpoint of `state` and points `pointers` ("last", "best") at it. `extra`, when given,
 // writes more files into the checkpoint folder before it is published (the distillation head).
@@ -51,23 +32,13 @@ void saveCheckpoint(const std::filesystem::path& jobDir, const std::vector<std::
                     const TrainState& state, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
                     const std::function<void(const std::filesystem::path&)>& extra = {});
 
-// The directory a pointer names, if there is one.
-std::optional<std::filesystem::path> checkpointDir(const std::filesystem::path& jobDir, const std::string& pointer);
-
 // Points best.json at the state's best epoch when it names another folder or none (a kill between
 // the pointers); true when it had to. InputError when that epoch's folder is missing.
 bool repairBestPointer(const std::filesystem::path& jobDir, const TrainState& state);
 
-// InputError naming the file (and, for the config, the key: job_config.hpp).
-TrainState readState(const std::filesystem::path& dir);
 // Weights (strict), optimizer state and the torch generator states of a checkpoint. With a weight
 // average (--ema-decay), weights.pt is the average's and the training weights are train_weights.pt.
 void loadCheckpoint(const std::filesystem::path& dir, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                     torch::nn::Module* average = nullptr);
-
-// InputError when a store's feature parameters are not the checkpoint's: a model must never see
-// features it was not trained on. Names both, and the first key that differs.
-void requireSameFeatures(const TrainState& state, const std::string& checkpoint,
-                         const std::map<std::string, std::string>& store, const std::string& storeName);
 
 }  // namespace chorus::train

@@ -5,7 +5,9 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -153,6 +155,61 @@ void kaggleBundleRunsFromACopyWithAnEmptyEnvironment() {
   fs::remove_all(bundle), fs::remove_all(copy);
 }
 
+// The torch-free binary (CHORUS_WITH_TORCH=OFF) that tools/setup.sh builds in build-notorch/, or
+// CHORUS_LITE_BIN; "" when there is none.
+std::string torchFreeBinary() {
+  const char* given = std::getenv("CHORUS_LITE_BIN");
+  const fs::path bin = given ? fs::path(given) : fs::path(CHORUS_SOURCE_DIR) / "build-notorch" / "chorus";
+  return fs::exists(bin) ? bin.string() : "";
+}
+
+uintmax_t folderBytes(const fs::path& folder) {
+  uintmax_t bytes = 0;
+  for (const auto& e : fs::recursive_directory_iterator(folder))
+    if (e.is_regular_file() && !e.is_symlink()) bytes += e.file_size();
+  return bytes;
+}
+
+// The OpenVINO bundle: the torch-free binary, OpenVINO's CPU libraries and the IR, at most 300 MB,
+// linking no libtorch; run from a real copy (cp -a: no hard links back) with an empty environment
+// and only its lib/, it writes the full build's OpenVINO submission byte for byte.
+void torchFreeBundleRunsFromACopyAndMatchesTheFullBuild() {
+  const std::string lite = torchFreeBinary();
+  if (lite.empty()) GTEST_SKIP() << "no torch-free binary (tools/setup.sh builds build-notorch/chorus; or set CHORUS_LITE_BIN)";
+  const fs::path r = trainedRoot();
+  const fs::path bundle = r / "lite-bundle", copy = r / "lite-bundle-copy";
+  fs::remove_all(bundle), fs::remove_all(copy);
+  auto pack = run("WORK=" + (r / "work").string() + " CHORUS_BIN=" + chorus::testing::chorusBinary() + " CHORUS_LITE_BIN=" +
+                  lite + " bash " + std::string(CHORUS_SOURCE_DIR) + "/tools/kaggle_bundle.sh " + bundle.string());
+  ASSERT_EQ(pack.code, 0) << pack.output;
+  EXPECT_NE(pack.output.find("openvino bundle"), std::string::npos) << pack.output;
+  const uintmax_t bytes = folderBytes(bundle);
+  std::cout << "[ bundle   ] torch-free Kaggle bundle: " << bytes / 1000000 << " MB\n";
+  EXPECT_LE(bytes, 300u * 1000 * 1000);
+  ASSERT_EQ(run("cp -a " + bundle.string() + " " + copy.string()).code, 0);
+  fs::remove_all(bundle);  // nothing may point back to it
+  auto ldd = run("env -i LD_LIBRARY_PATH=" + (copy / "lib").string() + " ldd " + (copy / "bin" / "chorus").string());
+  ASSERT_EQ(ldd.code, 0) << ldd.output;
+  EXPECT_EQ(ldd.output.find("not found"), std::string::npos) << ldd.output;
+  EXPECT_EQ(ldd.output.find("libtorch"), std::string::npos) << ldd.output;
+  EXPECT_EQ(ldd.output.find("libc10"), std::string::npos) << ldd.output;
+  const fs::path out = r / "sub_lite_bundle.csv";
+  auto res = run("cd / && env -i CHORUS_WORK=" + (r / "lite-bundle-work").string() + " " + (copy / "run.sh").string() +
+                 " --data " + (r / "data").string() + " --out " + out.string() + " --threads 1 --time-budget 0");
+  ASSERT_EQ(res.code, 0) << res.output;
+  const auto report = nlohmann::json::parse(readAll(r / "lite-bundle-work" / "infer" / "report.json"));
+  EXPECT_EQ(report["engine"], "openvino");
+  // The full build's OpenVINO run on the same models and options.
+  ASSERT_EQ(run(inferCommand(r / "sub_openvino.csv", "--time-budget 0 --engine openvino")).code, 0);
+  EXPECT_EQ(readAll(out), readAll(r / "sub_openvino.csv"));
+  EXPECT_EQ(chorus::meta::CsvTable::read(out).size(), 36u);
+  // What needs torch says so.
+  auto train = run("env -i " + (copy / "bin" / "chorus").string() + " train --data x --work y");
+  EXPECT_EQ(train.code, 2) << train.output;
+  EXPECT_NE(train.output.find("needs a chorus built with torch"), std::string::npos) << train.output;
+  fs::remove_all(copy);
+}
+
 }  // namespace
 
 // One test: each gtest process would otherwise train its own models (ctest runs every discovered
@@ -169,5 +226,9 @@ TEST(InferE2E, SubmissionOnOneAndTwoRanksTimeBudgetAndKaggleBundle) {
   {
     SCOPED_TRACE("Kaggle bundle");
     kaggleBundleRunsFromACopyWithAnEmptyEnvironment();
+  }
+  {
+    SCOPED_TRACE("torch-free Kaggle bundle");
+    torchFreeBundleRunsFromACopyAndMatchesTheFullBuild();
   }
 }

@@ -16,6 +16,7 @@
 #include "dataset/normalisation.hpp"
 #include "dist/mpi_context.hpp"
 #include "infer/ensemble_impl.hpp"
+#include "infer/torch/torch_engine.hpp"
 #include "infer/predict.hpp"
 #include "model/classifier.hpp"
 #include "stages/features.hpp"
@@ -177,7 +178,9 @@ TEST(Predict, ChannelsLastAndFoldedBatchNormGiveTheSameLogits) {
   ASSERT_TRUE(ensembleOptions().channelsLast && ensembleOptions().foldBatchNorm);  // the defaults
   // The stem's 1-channel weight really is NHWC-strided (contiguous(ChannelsLast) would leave it NCHW).
   ASSERT_EQ(fast.info(1).backbone, "efficientnet_b0");
-  const auto b0 = fast.impl().nets[1]->named_parameters();
+  const model::Classifier* b0net = torchNetOf(*fast.impl().engines[1]);
+  ASSERT_NE(b0net, nullptr);
+  const auto b0 = (*b0net)->named_parameters();
   EXPECT_EQ(b0["backbone.conv_stem.weight"].stride(1), 1);
   EXPECT_TRUE(b0.contains("backbone.conv_stem.bias"));  // folded: the stem conv gained a bias
   const Predictions a = predict(Ensemble::load(modelDirs(models), plain), scapes, o);
