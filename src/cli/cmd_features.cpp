@@ -10,6 +10,7 @@ Command addFeatures(CLI::App& parent) {
   auto options = std::make_shared<stages::FeaturesOptions>();
   auto dtype = std::make_shared<std::string>("float16");
   auto analysis = std::make_shared<std::string>("auto");
+  auto timeout = std::make_shared<double>(900);
   auto* app = parent.add_subcommand(
       "features", "Log-mel feature stores, WORK/features/<set>.h5 (one HDF5 dataset per set, h5py-readable).\n"
                   "Run under mpirun to share the files among ranks; a rerun computes only what is missing.\n"
@@ -39,12 +40,14 @@ Command addFeatures(CLI::App& parent) {
       ->capture_default_str();
   app->add_flag("--retry-failed", options->retryFailed, "Recompute parts that recorded failed files");
   app->add_flag("--decode-only", options->decodeOnly, "Benchmark floor: decode every file, write nothing");
+  addCollectiveTimeout(*app, *timeout);
   options->mel.addTo(*app);
-  return {app, [options, dtype, analysis] {
+  return {app, [app, options, dtype, analysis, timeout] {
             options->dtype = store::melDtypeFromString(*dtype);
             options->clipAnalysis = *analysis == "on"    ? stages::ClipAnalysis::On
                                     : *analysis == "off" ? stages::ClipAnalysis::Off
                                                          : stages::ClipAnalysis::Auto;
+            watchRanks(*app, options->work, *timeout, "features");
             dist::MpiContext mpi;
             auto summary = stages::runFeatures(*options, mpi);
             return static_cast<int>(summary.exitCode);

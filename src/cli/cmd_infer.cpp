@@ -61,7 +61,12 @@ Command addInfer(CLI::App& parent) {
                   "The teacher's share w of every class it has: (1 - w) * models + w * teacher (0.2-0.4 is what the "
                   "2026 winners gave Perch)")
       ->capture_default_str();
-  return {app, [o] { return static_cast<int>(infer::runInfer(*o).exitCode); }};
+  auto timeout = std::make_shared<double>(900);
+  addCollectiveTimeout(*app, *timeout);
+  return {app, [app, o, timeout] {
+            watchRanks(*app, o->work, *timeout, "infer");  // used only under a launcher
+            return static_cast<int>(infer::runInfer(*o).exitCode);
+          }};
 }
 
 }  // namespace chorus::cli

@@ -44,8 +44,11 @@ Command addPseudo(CLI::App& parent) {
                   "The teacher's share w of each class it has: w * teacher + (1 - w) * ensemble (probabilities); 1: "
                   "the teacher alone (classes it lacks 0, listed in report.json), no models loaded")
       ->capture_default_str();
-  return {app, [o, reduce] {
+  auto timeout = std::make_shared<double>(900);
+  addCollectiveTimeout(*app, *timeout);
+  return {app, [app, o, reduce, timeout] {
             o->select.reduce = infer::parseReduce(*reduce);
+            watchRanks(*app, o->work, *timeout, "pseudo");  // used only under a launcher
             const auto s = pseudo::runPseudo(*o);
             CHORUS_LOG(Info) << "pseudo: " << s.dir.string() << ": " << s.kept << " of " << s.windows << " windows kept";
             return static_cast<int>(s.exitCode);

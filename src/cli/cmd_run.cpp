@@ -108,13 +108,16 @@ Command addRun(CLI::App& parent, std::shared_ptr<const TeacherArgs> teachers) {
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
   app->add_flag("--report,!--no-report", o->report, "Write WORK/report.html")->capture_default_str();
-  return {app, [o, &parent, teachers] {
-            dist::MpiContext mpi;  // owns MPI for the whole run; each stage finds it initialised
+  auto timeout = std::make_shared<double>(900);
+  addCollectiveTimeout(*app, *timeout);
+  return {app, [app, o, &parent, teachers, timeout] {
             pipeline::RunPlanOptions planned = *o;
             planned.trainExtra = teachers->trainArgs();
             planned.pseudoExtra = teachers->pseudoArgs();
             planned.inferExtra = teachers->inferArgs();
             const pipeline::RunPlan plan = pipeline::planRun(planned);
+            watchRanks(*app, plan.work, *timeout, "run");
+            dist::MpiContext mpi;  // owns MPI for the whole run; each stage finds it initialised
             std::string config;
             if (auto* c = parent.get_option("--config"); c->count() > 0) config = c->as<std::string>();
             if (mpi.isRoot()) ensureDir(plan.work / "logs");

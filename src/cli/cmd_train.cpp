@@ -132,9 +132,7 @@ void addSystemOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>&
   // Distributed (dist, owner: train/run_train.cpp): under mpirun/srun the jobs spread over rank groups.
   app->add_option("--jobs-per-gpu", o->jobsPerGpu, "Ranks (jobs) allowed to share one GPU of a node")
       ->capture_default_str();
-  app->add_option("--collective-timeout", o->collectiveTimeout,
-                  "Seconds a rank waits in one collective before aborting the run as hung")
-      ->capture_default_str();
+  addCollectiveTimeout(*app, o->collectiveTimeout);
 }
 
 }  // namespace
@@ -155,8 +153,9 @@ Command addTrain(CLI::App& parent) {
   addDataOptions(app, o);
   addTeacherOptions(app, o);
   addSystemOptions(app, o);
-  return {app, [o, loss] {
+  return {app, [app, o, loss] {
             o->loss.kind = model::parseLossKind(*loss);
+            o->collectiveTimeout = watchRanks(*app, o->work, o->collectiveTimeout, "train");
             dist::MpiContext mpi;  // one rank without mpirun
             auto results = train::runTrain(*o, mpi);
             for (const auto& r : results)

@@ -27,6 +27,10 @@ class AtomicFile {
 
 void writeFileAtomic(const std::filesystem::path& target, const std::string& content);
 
+// The message of a failed write: "no space left on device: PATH" (ENOSPC, EDQUOT: a full disk or
+// quota, which the user fixes by freeing space), else "cannot write PATH: <reason>".
+std::string writeFailure(const std::filesystem::path& path, int err);
+
 // For files written by other libraries (HDF5): a unique temporary name next to the target,
 // and the fsync + rename that publishes it.
 std::filesystem::path temporaryPathFor(const std::filesystem::path& target);

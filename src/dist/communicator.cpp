@@ -1,5 +1,7 @@
 #include "dist/communicator.hpp"
 
+#include <mpi.h>
+
 #include <cstdlib>
 
 #include "core/log.hpp"

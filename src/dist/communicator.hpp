@@ -4,11 +4,11 @@
 // deadline: a rank that died or hangs brings the whole run down with a message naming this rank,
 // the group, the call and the wait, never a silent hang (MPI_Abort; NCCL: ncclCommAbort first).
 #pragma once
-#include <mpi.h>
-
 #include <cstddef>
 #include <memory>
 #include <string>
+
+#include "dist/group.hpp"
 
 namespace chorus::dist {
 
@@ -44,12 +44,13 @@ class Communicator {
 // A group of one process: every collective is the identity (the stand-in without MPI groups).
 std::unique_ptr<Communicator> makeLocalCommunicator();
 
-// MPI on host memory over `group` (duplicated: the communicator owns its copy).
-std::unique_ptr<Communicator> makeMpiCommunicator(MPI_Comm group, const CommOptions& options);
+// MPI on host memory over `group` (duplicated: the communicator owns its copy; a group of this
+// process alone gives the local stand-in).
+std::unique_ptr<Communicator> makeMpiCommunicator(const Group& group, const CommOptions& options);
 
 // NCCL on device memory of options.device; the unique id travels over `group` (MPI). Throws
 // chorus::Error when chorus was built without NCCL.
-std::unique_ptr<Communicator> makeNcclCommunicator(MPI_Comm group, const CommOptions& options);
+std::unique_ptr<Communicator> makeNcclCommunicator(const Group& group, const CommOptions& options);
 bool ncclCompiled();
 
 // Logs `why` as an error naming this world rank, then MPI_Abort(MPI_COMM_WORLD): mpirun/srun end

@@ -1,12 +1,13 @@
 // The MPI backend: non-blocking collectives polled against a deadline (MPI has no timeout of its
 // own, and a blocking MPI_Allreduce waits forever on a rank that died without closing its socket).
-#include <chrono>
-#include <thread>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "dist/communicator.hpp"
 #include "dist/mpi_context.hpp"
+#include "dist/mpi_group.hpp"
+#include "dist/polled_wait.hpp"
 
 namespace chorus::dist {
 namespace {
@@ -29,10 +30,14 @@ void divide(void* data, size_t count, T by) {
 class MpiCommunicator final : public Communicator {
  public:
   MpiCommunicator(MPI_Comm group, const CommOptions& options) : options_(options) {
-    checkMpi(MPI_Comm_dup(group, &comm_), "MPI_Comm_dup");
+    MPI_Request request;  // duplicating is collective too: the same deadline
+    checkMpi(MPI_Comm_idup(group, &comm_, &request), "MPI_Comm_idup");
+    waitWithDeadline(request, {"train (" + options.name + "): forming the group", options.timeoutSeconds,
+                               peersIn(group), false});
     MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
     checkMpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
     checkMpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+    peers_ = peersIn(comm_);
   }
   ~MpiCommunicator() override {
     int finalised = 0;
@@ -83,34 +88,15 @@ class MpiCommunicator final : public Communicator {
   }
 
  private:
-  // Open MPI moves a non-blocking collective forward only inside MPI calls (no progress thread):
-  // a 14 MB gradient bucket is hundreds of fragments, each waiting for the next MPI_Test. So this
-  // polls back to back (as a blocking MPI_Allreduce would, yielding the core to a busy neighbour)
-  // for the first seconds, and only a long wait (the root writing a checkpoint) sleeps between polls.
   void wait(MPI_Request& request, const char* what) {
-    using Clock = std::chrono::steady_clock;
-    const auto start = Clock::now();
-    const auto spinUntil = start + std::chrono::seconds(2);
-    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                      std::chrono::duration<double>(options_.timeoutSeconds));
-    for (;;) {
-      int done = 0;
-      checkMpi(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-      if (done) return;
-      const auto now = Clock::now();
-      if (now > deadline)
-        abortRun("rank " + std::to_string(log::rank()) + " (rank " + std::to_string(rank_) + " of " +
-                 std::to_string(size_) + " in the group of " + (options_.name.empty() ? "?" : options_.name) +
-                 "): MPI " + what + " timed out after " + std::to_string(int(options_.timeoutSeconds)) +
-                 " s: another rank of the group died, hangs or took another path; aborting the run");
-      if (now < spinUntil) std::this_thread::yield();
-      else std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    waitWithDeadline(request, {"train (" + (options_.name.empty() ? std::string("?") : options_.name) + "): " + what,
+                               options_.timeoutSeconds, peers_, false});
   }
 
   CommOptions options_;
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0, size_ = 1;
+  std::vector<int> peers_;  // world ranks of the others
 };
 
 class LocalCommunicator final : public Communicator {
@@ -126,8 +112,9 @@ class LocalCommunicator final : public Communicator {
 
 }  // namespace
 
-std::unique_ptr<Communicator> makeMpiCommunicator(MPI_Comm group, const CommOptions& options) {
-  return std::make_unique<MpiCommunicator>(group, options);
+std::unique_ptr<Communicator> makeMpiCommunicator(const Group& group, const CommOptions& options) {
+  if (group.alone()) return makeLocalCommunicator();
+  return std::make_unique<MpiCommunicator>(commOf(group), options);
 }
 
 std::unique_ptr<Communicator> makeLocalCommunicator() { return std::make_unique<LocalCommunicator>(); }

@@ -6,12 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "dist/group.hpp"
+
 namespace chorus::dist {
 
 class MpiContext {
  public:
   // Initialises MPI (thread level FUNNELED: only the main thread talks MPI) unless it already
-  // is, sets the log rank, and finalises in the destructor if it initialised.
+  // is, sets the log rank, starts this rank's heartbeat (dist/liveness.hpp, when the watch names a
+  // folder), and finalises in the destructor if it initialised, after a last barrier with the
+  // watch's deadline. Every collective below has that deadline too (dist/polled_wait.hpp).
   MpiContext(int* argc = nullptr, char*** argv = nullptr);
   ~MpiContext();
   MpiContext(const MpiContext&) = delete;
@@ -21,6 +25,11 @@ class MpiContext {
   int size() const { return size_; }
   bool isRoot() const { return rank_ == 0; }
   MPI_Comm comm() const { return MPI_COMM_WORLD; }
+  Group group() const;  // the world as a group
+
+  // Waits for `request`, a collective on the world, against the watch (what: "all-reduce (AND)",
+  // named after the stage; quiet: sleeping between polls). Collectives of other dist files use it too.
+  void wait(MPI_Request& request, const std::string& what, bool quiet = false) const;
 
   void barrier() const;
   // Logical AND / SUM over ranks; collective.
@@ -33,6 +42,7 @@ class MpiContext {
 
  private:
   int rank_ = 0, size_ = 1;
+  std::vector<int> peers() const;  // the other world ranks
   bool ownsInit_ = false;
 };
 

@@ -6,6 +6,7 @@
 #include "dist/communicator.hpp"
 
 #include "core/error.hpp"
+#include "dist/mpi_group.hpp"
 
 #ifdef CHORUS_HAVE_NCCL
 #include <cuda_runtime.h>
@@ -35,7 +36,7 @@ void checkCuda(cudaError_t rc, const char* call) {
 
 class NcclCommunicator final : public Communicator {
  public:
-  NcclCommunicator(MPI_Comm group, const CommOptions& options)
+  NcclCommunicator(const Group& group, const CommOptions& options)
       : options_(options), host_(makeMpiCommunicator(group, options)) {
     if (options.device < 0) throw UsageError("NCCL needs a CUDA device for rank " + std::to_string(log::rank()));
     checkCuda(cudaSetDevice(options.device), "cudaSetDevice");
@@ -143,7 +144,7 @@ class NcclCommunicator final : public Communicator {
 
 bool ncclCompiled() { return true; }
 
-std::unique_ptr<Communicator> makeNcclCommunicator(MPI_Comm group, const CommOptions& options) {
+std::unique_ptr<Communicator> makeNcclCommunicator(const Group& group, const CommOptions& options) {
   return std::make_unique<NcclCommunicator>(group, options);
 }
 
@@ -155,7 +156,7 @@ namespace chorus::dist {
 
 bool ncclCompiled() { return false; }
 
-std::unique_ptr<Communicator> makeNcclCommunicator(MPI_Comm, const CommOptions&) {
+std::unique_ptr<Communicator> makeNcclCommunicator(const Group&, const CommOptions&) {
   throw UsageError("this chorus was built without NCCL (torch without CUDA): data-parallel training on CUDA needs it");
 }
 

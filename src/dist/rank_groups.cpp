@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "dist/mpi_context.hpp"
+#include "dist/mpi_group.hpp"
 
 namespace chorus::dist {
 
@@ -29,10 +30,15 @@ GroupLayout layoutGroups(int worldSize, int worldRank, size_t jobs) {
   return layout;
 }
 
+// MPI_Comm_split and MPI_Comm_split_type have no non-blocking form: a barrier with the deadline
+// first makes sure every rank is there, so that they return at once.
 GroupComm::GroupComm(const MpiContext& world, const GroupLayout& layout) {
+  world.barrier();
   const int color = layout.group < 0 ? MPI_UNDEFINED : layout.group;
   checkMpi(MPI_Comm_split(world.comm(), color, world.rank(), &comm_), "MPI_Comm_split");
 }
+
+Group GroupComm::group() const { return groupOf(comm_); }
 
 GroupComm::~GroupComm() {
   int finalised = 0;
@@ -40,11 +46,10 @@ GroupComm::~GroupComm() {
   if (comm_ != MPI_COMM_NULL && !finalised) MPI_Comm_free(&comm_);
 }
 
-NodeRank nodeRank(MPI_Comm world) {
+NodeRank nodeRank(const MpiContext& world) {
+  world.barrier();
   MPI_Comm node = MPI_COMM_NULL;
-  int rank = 0;
-  checkMpi(MPI_Comm_rank(world, &rank), "MPI_Comm_rank");
-  checkMpi(MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  checkMpi(MPI_Comm_split_type(world.comm(), MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node), "MPI_Comm_split_type");
   NodeRank out;
   checkMpi(MPI_Comm_rank(node, &out.localRank), "MPI_Comm_rank");
   checkMpi(MPI_Comm_size(node, &out.localSize), "MPI_Comm_size");

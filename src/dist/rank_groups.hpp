@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "dist/group.hpp"
+
 namespace chorus::dist {
 
 class MpiContext;
@@ -32,6 +34,7 @@ class GroupComm {
   GroupComm(const GroupComm&) = delete;
   GroupComm& operator=(const GroupComm&) = delete;
   MPI_Comm comm() const { return comm_; }
+  Group group() const;  // of this process alone on an idle rank
 
  private:
   MPI_Comm comm_ = MPI_COMM_NULL;
@@ -41,7 +44,7 @@ class GroupComm {
 struct NodeRank {
   int localRank = 0, localSize = 1;
 };
-NodeRank nodeRank(MPI_Comm world);
+NodeRank nodeRank(const MpiContext& world);
 
 // The GPU of a node-local rank: round robin over the node's devices (consecutive ranks, i.e. the
 // ranks of one group, land on different GPUs; NCCL refuses two ranks of a clique on one GPU).

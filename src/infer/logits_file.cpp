@@ -38,7 +38,7 @@ void writePredictions(const fs::path& file, const Predictions& p) {
     writeStrings(f, "failure_source", sources, temp);
     writeStrings(f, "failure_reason", reasons, temp);
     store::h5::writeArray<double>(f, "seconds", {p.seconds, p.projectedSeconds}, temp);
-    store::h5::checkStatus(H5Fclose(f.release()), "H5Fclose", temp);
+    store::h5::closeWritten(f, temp);
   }
   publishFile(temp, file);
 }

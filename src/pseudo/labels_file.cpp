@@ -34,7 +34,7 @@ void writePseudoH5(const fs::path& file, const std::vector<std::string>& classes
     store::h5::writeAttribute(f, "threshold", std::to_string(options.threshold), temp);
     store::h5::writeAttribute(f, "floor", std::to_string(options.floor), temp);
     store::h5::writeAttribute(f, "round", int64_t(round), temp);
-    store::h5::checkStatus(H5Fclose(f.release()), "H5Fclose", temp);
+    store::h5::closeWritten(f, temp);
   }
   publishFile(temp, file);
 }

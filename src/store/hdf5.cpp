@@ -1,5 +1,10 @@
 #include "store/hdf5.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
 namespace chorus::store::h5 {
@@ -7,23 +12,64 @@ namespace {
 
 // HDF5 prints its error stack to stderr by default; we turn that off and put the stack's
 // descriptions into the exception instead, so the message lands in the log and the report.
+struct Stack {
+  std::string text;  // the outermost few frames: what failed
+  bool diskFull = false;  // any frame: the failed write's errno (the innermost frame says it)
+};
+
 herr_t collect(unsigned n, const H5E_error2_t* e, void* data) {
-  auto* text = static_cast<std::string*>(data);
-  if (n >= 3) return 0;  // the innermost few frames say what went wrong; the rest is call path
-  if (!text->empty()) *text += "; ";
-  *text += std::string(e->func_name) + ": " + (e->desc ? e->desc : "");
+  auto* stack = static_cast<Stack*>(data);
+  const std::string desc = e->desc ? e->desc : "";
+  if (desc.find("errno = 28,") != std::string::npos || desc.find("No space left on device") != std::string::npos)
+    stack->diskFull = true;
+  if (n >= 3) return 0;
+  if (!stack->text.empty()) stack->text += "; ";
+  stack->text += std::string(e->func_name) + ": " + desc;
   return 0;
 }
 
-std::string errorStack() {
-  std::string text;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &text);
+Stack errorStack() {
+  Stack stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &stack);
   H5Eclear2(H5E_DEFAULT);
-  return text.empty() ? "no detail from HDF5" : text;
+  if (stack.text.empty()) stack.text = "no detail from HDF5";
+  return stack;
 }
 
-[[noreturn]] void fail(const char* call, const std::filesystem::path& file) {
-  throw Error(std::string("HDF5 ") + call + " failed for " + file.string() + ": " + errorStack());
+// The message of a failed call, from HDF5's error stack (which it clears).
+std::string failure(const char* call, const std::filesystem::path& file) {
+  const Stack stack = errorStack();
+  // A full disk says so first (HDF5 words it as a failed write with errno 28).
+  if (stack.diskFull) return writeFailure(file, ENOSPC) + " (HDF5 " + call + ": " + stack.text + ")";
+  return std::string("HDF5 ") + call + " failed for " + file.string() + ": " + stack.text;
+}
+
+[[noreturn]] void fail(const char* call, const std::filesystem::path& file) { throw Error(failure(call, file)); }
+
+// The file name of a file open for writing ("" for one open read-only).
+std::string writtenName(hid_t file) {
+  unsigned intent = 0;
+  if (H5Fget_intent(file, &intent) < 0 || !(intent & H5F_ACC_RDWR)) return {};
+  const ssize_t n = H5Fget_name(file, nullptr, 0);
+  if (n <= 0) return {};
+  std::string name(size_t(n) + 1, '\0');
+  H5Fget_name(file, name.data(), name.size());
+  name.resize(size_t(n));
+  return name;
+}
+
+// Closes a file, unchecked. A written file whose data does not fit (a full disk) must not reach
+// H5Fclose with it: the close fails, HDF5 keeps half the file's state and crashes on it (in the
+// close, or at exit inside MPI_Finalize). Such a file is broken anyway (every written file is a
+// temporary one, published only after a checked close): emptied first, which frees the space its
+// metadata needs, it closes cleanly.
+void closeFile(hid_t id) {
+  const std::string name = writtenName(id);
+  if (!name.empty() && H5Fflush(id, H5F_SCOPE_LOCAL) < 0) {
+    if (::truncate(name.c_str(), 0) == 0) H5Fflush(id, H5F_SCOPE_LOCAL);  // now it fits
+  }
+  H5Fclose(id);
+  H5Eclear2(H5E_DEFAULT);
 }
 
 void quietLibrary() {
@@ -50,7 +96,7 @@ std::recursive_mutex& libraryMutex() {
 void Handle::reset() {
   if (id_ < 0) return;
   switch (H5Iget_type(id_)) {
-    case H5I_FILE: H5Fclose(id_); break;
+    case H5I_FILE: closeFile(id_); break;
     case H5I_GROUP: H5Gclose(id_); break;
     case H5I_DATASET: H5Dclose(id_); break;
     case H5I_DATASPACE: H5Sclose(id_); break;
@@ -60,6 +106,18 @@ void Handle::reset() {
     default: break;
   }
   id_ = H5I_INVALID_HID;
+}
+
+void closeWritten(Handle& file, const std::filesystem::path& path) {
+  if (H5Fflush(file, H5F_SCOPE_LOCAL) < 0) {
+    const std::string why = failure("H5Fflush", path);
+    // Emptied at once (a second failed flush leaves HDF5 in a state its close crashes on), then
+    // closed: the flush inside the close now fits. The caller removes the file.
+    [[maybe_unused]] const int rc = ::truncate(path.c_str(), 0);
+    file.reset();
+    throw Error(why);
+  }
+  checkStatus(H5Fclose(file.release()), "H5Fclose", path);
 }
 
 hid_t check(hid_t id, const char* call, const std::filesystem::path& file) {
@@ -86,7 +144,7 @@ Handle openFile(const std::filesystem::path& file) {
   }
   Handle fapl = fileAccess(file);
   hid_t id = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl);
-  if (id < 0) throw InputError("cannot open feature store " + file.string() + ": " + errorStack());
+  if (id < 0) throw InputError("cannot open feature store " + file.string() + ": " + errorStack().text);
   return Handle(id);
 }
 

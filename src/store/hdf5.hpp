@@ -51,6 +51,10 @@ hid_t check(hid_t id, const char* call, const std::filesystem::path& file);
 void checkStatus(herr_t rc, const char* call, const std::filesystem::path& file);
 
 Handle createFile(const std::filesystem::path& file);  // truncates
+// Closes a file written to, checked: flushed first; a file whose data does not fit (a full disk) is
+// emptied and closed (HDF5 crashes on a failed close) and Error names it ("no space left on device:
+// PATH"). Handle's own close of a written file does the same, unchecked.
+void closeWritten(Handle& file, const std::filesystem::path& path);
 Handle openFile(const std::filesystem::path& file);    // read-only; throws InputError if it is not HDF5
 bool exists(hid_t loc, const char* name);
 

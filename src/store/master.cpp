@@ -82,7 +82,7 @@ MasterSummary writeMaster(const std::filesystem::path& target, const std::vector
     writeVirtualMel(file, mappings, total, options, temp);
     writeIndex(file, items, failures, temp);
     writeHeader(file, StoreHeader{options.nMels, options.dtype, options.attributes}, temp);
-    h5::checkStatus(H5Fclose(file.release()), "H5Fclose", temp);
+    h5::closeWritten(file, temp);
     publishFile(temp, target);
   } catch (...) {
     std::error_code ec;

@@ -1,5 +1,7 @@
 #include "store/part_writer.hpp"
 
+#include <unistd.h>
+
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
@@ -35,6 +37,9 @@ PartWriter::PartWriter(std::filesystem::path target, PartOptions options)
 PartWriter::~PartWriter() {
   if (committed_) return;
   std::lock_guard<std::recursive_mutex> lock(h5::libraryMutex());
+  // Discarded (an error, a full disk): emptied first, so that closing the dataset and the file,
+  // which write what HDF5 still caches, has the space to (a failed close crashes HDF5 later).
+  [[maybe_unused]] const int rc = ::truncate(temp_.c_str(), 0);
   file_.reset();
   std::error_code ec;
   std::filesystem::remove(temp_, ec);
@@ -76,10 +81,12 @@ void PartWriter::commit() {
   std::lock_guard<std::recursive_mutex> lock(h5::libraryMutex());
   writeIndex(file_->file, items_, failures_, temp_);
   writeHeader(file_->file, StoreHeader{options_.nMels, options_.dtype, options_.attributes}, temp_);
-  file_->mel.reset();
+  // Everything on disk (the dataset's cached chunks too) before any close: a failed write throws here
+  // with every handle open, and the destructor discards the file.
   h5::checkStatus(H5Fflush(file_->file, H5F_SCOPE_GLOBAL), "H5Fflush", temp_);
+  file_->mel.reset();
   // Closed (all metadata on disk) before it is published; a failed close must not be renamed into place.
-  h5::checkStatus(H5Fclose(file_->file.release()), "H5Fclose", temp_);
+  h5::closeWritten(file_->file, temp_);
   file_.reset();
   publishFile(temp_, target_);
   committed_ = true;

@@ -209,7 +209,7 @@ void writeTeacherStore(const fs::path& target, const TeacherStore& store) {
     h5::writeAttribute(f, "teacher_version", store.version, temp);
     h5::writeAttribute(f, "class_mapping", store.mapping, temp);
     writeNumberAttribute(f, "window_seconds", store.windowSeconds, temp);
-    h5::checkStatus(H5Fclose(f.release()), "H5Fclose", temp);
+    h5::closeWritten(f, temp);
     publishFile(temp, target);
   } catch (...) {
     std::error_code ec;

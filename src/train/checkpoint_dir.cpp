@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -62,6 +63,26 @@ json stateJson(const TrainState& s) {
 
 }  // namespace
 
+// The files of one checkpoint, into its temporary folder.
+static void writeCheckpointFiles(const fs::path& temp, const TrainState& state, const torch::nn::Module& model,
+                                 const torch::optim::Optimizer& optimizer,
+                                 const std::function<void(const fs::path&)>& extra) {
+  model::saveWeights(model, temp / "weights.pt");
+  model::writeTimmSafetensors(model, temp / "model.safetensors");  // timm's names: Python and --backbone-weights read it
+  {
+    // Into memory first: torch's file writer reports a failed write (a full disk) by throwing from
+    // its destructor, which ends the process; writeFileAtomic names the file and the reason.
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    writeFileAtomic(temp / "optimizer.pt", bytes.str());
+  }
+  model::writeTensorFile(temp / "rng.pt", generatorStates());
+  writeFileAtomic(temp / "state.json", stateJson(state).dump(1) + "\n");
+  if (extra) extra(temp);
+}
+
 void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& pointers, const TrainState& state,
                     const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
                     const std::function<void(const fs::path&)>& extra) {
@@ -70,16 +91,13 @@ void saveCheckpoint(const fs::path& jobDir, const std::vector<std::string>& poin
   const fs::path temp = temporaryPathFor(target);
   fs::remove_all(temp);
   ensureDir(temp);
-  model::saveWeights(model, temp / "weights.pt");
-  model::writeTimmSafetensors(model, temp / "model.safetensors");  // timm's names: Python and --backbone-weights read it
-  {
-    torch::serialize::OutputArchive archive;
-    optimizer.save(archive);
-    archive.save_to((temp / "optimizer.pt").string());
+  try {
+    writeCheckpointFiles(temp, state, model, optimizer, extra);
+  } catch (...) {  // a full disk: no half-written epoch stays behind to take the space of the next try
+    std::error_code ec;
+    fs::remove_all(temp, ec);
+    throw;
   }
-  model::writeTensorFile(temp / "rng.pt", generatorStates());
-  writeFileAtomic(temp / "state.json", stateJson(state).dump(1) + "\n");
-  if (extra) extra(temp);
   fs::remove_all(target);  // a stale copy of this epoch (a rerun after a kill): replaced whole
   fs::rename(temp, target);
   // "last" is what a rerun resumes from and what says a job is finished: it moves last of all,

@@ -89,7 +89,7 @@ std::vector<JobResult> runTrain(const TrainOptions& options, const dist::MpiCont
   const dist::GroupLayout layout = dist::layoutGroups(world.size(), world.rank(), jobs.size());
   dist::GroupComm groupComm(world, layout);  // collective: every rank, idle ones too
   const bool cuda = model::usesCuda(options.device);
-  const dist::NodeRank node = dist::nodeRank(world.comm());  // collective as well
+  const dist::NodeRank node = dist::nodeRank(world);  // collective as well
   if (layout.group < 0) {
     CHORUS_LOG(Warn) << "train: rank " << world.rank() << " is idle: " << jobs.size() << " jobs in groups of "
                      << layout.groupSize << " leave " << world.size() - layout.groups * layout.groupSize
@@ -101,7 +101,7 @@ std::vector<JobResult> runTrain(const TrainOptions& options, const dist::MpiCont
                      << " ranks";
 
   JobGroup group;
-  group.comm = groupComm.comm();
+  group.ranks = groupComm.group();
   group.label = "group " + std::to_string(layout.group) + " of " + std::to_string(layout.groups);
   std::vector<JobResult> results;
   const meta::Job* current = nullptr;

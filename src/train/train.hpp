@@ -12,12 +12,11 @@
 // A rank that throws aborts the run with its rank and reason (a group must never wait forever on
 // it); SIGTERM/SIGUSR1 save a checkpoint and exit with 128 + signal (stop_signal.hpp).
 #pragma once
-#include <mpi.h>
-
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "dist/group.hpp"
 #include "train/options.hpp"
 
 namespace chorus::dist {
@@ -39,10 +38,10 @@ struct JobResult {
   uint64_t modelDigest = 0;  // of the final weights and buffers: the same on every rank of a group
 };
 
-// The ranks one job trains on. comm MPI_COMM_NULL: this process alone, no MPI needed. On CUDA the
-// group's gradients go over NCCL on cudaDevice.
+// The ranks one job trains on (alone: this process, no MPI needed). On CUDA the group's gradients
+// go over NCCL on cudaDevice.
 struct JobGroup {
-  MPI_Comm comm = MPI_COMM_NULL;
+  dist::Group ranks;
   int cudaDevice = 0;
   std::string label;  // for messages: "group 3 of 5" ("" alone)
 };

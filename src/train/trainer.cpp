@@ -194,9 +194,8 @@ void openGroup(Session& s, const JobGroup& group) {
   commOptions.timeoutSeconds = s.o.collectiveTimeout;
   commOptions.name = s.job.name() + (group.label.empty() ? "" : ", " + group.label);
   commOptions.device = group.cudaDevice;
-  const bool alone = group.comm == MPI_COMM_NULL;
-  s.host = alone ? dist::makeLocalCommunicator() : dist::makeMpiCommunicator(group.comm, commOptions);
-  if (s.cuda && !alone) s.nccl = dist::makeNcclCommunicator(group.comm, commOptions);
+  s.host = dist::makeMpiCommunicator(group.ranks, commOptions);  // the local stand-in when alone
+  if (s.cuda && !group.ranks.alone()) s.nccl = dist::makeNcclCommunicator(group.ranks, commOptions);
   s.dp = std::make_unique<DataParallel>(*s.host, s.nccl ? *s.nccl : *s.host);
   at::set_num_threads(resolvedThreads(s.o.threads));
   at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);

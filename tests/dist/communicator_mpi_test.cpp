@@ -30,7 +30,7 @@ CommOptions testOptions() {
 
 TEST(MpiCommunicator, SumMeanAndBroadcastOverTwoRanks) {
   ASSERT_EQ(world().size(), 2) << "run under mpirun -np 2";
-  auto comm = makeMpiCommunicator(world().comm(), testOptions());
+  auto comm = makeMpiCommunicator(world().group(), testOptions());
   const int r = comm->rank();
   EXPECT_EQ(comm->size(), 2);
   EXPECT_EQ(comm->backend(), Backend::Mpi);
@@ -69,7 +69,7 @@ TEST(MpiCommunicator, GroupsOfOneAreIndependent) {
   GroupLayout layout = layoutGroups(world().size(), world().rank(), 2);
   ASSERT_EQ(layout.groupSize, 1);
   GroupComm group(world(), layout);
-  auto comm = makeMpiCommunicator(group.comm(), testOptions());
+  auto comm = makeMpiCommunicator(group.group(), testOptions());
   EXPECT_EQ(comm->size(), 1);
   EXPECT_EQ(comm->rank(), 0);
   std::vector<float> v = {float(world().rank()) + 0.5f};
@@ -78,13 +78,13 @@ TEST(MpiCommunicator, GroupsOfOneAreIndependent) {
   // One job for two ranks: a single group of two, rank 1 is not its root.
   GroupLayout one = layoutGroups(world().size(), world().rank(), 1);
   GroupComm pair(world(), one);
-  auto both = makeMpiCommunicator(pair.comm(), testOptions());
+  auto both = makeMpiCommunicator(pair.group(), testOptions());
   EXPECT_EQ(both->size(), 2);
   EXPECT_EQ(both->isRoot(), world().rank() == 0);
 }
 
 TEST(MpiCommunicator, NodeRankOnOneMachine) {
-  NodeRank node = nodeRank(world().comm());
+  NodeRank node = nodeRank(world());
   EXPECT_EQ(node.localSize, 2);  // both ranks share this machine's memory
   EXPECT_EQ(node.localRank, world().rank());
 }

@@ -74,7 +74,7 @@ TEST(DataParallel, TwoRanksOfBatchBMatchOneRankOfBatchTwoB) {
   pair = world().broadcast(pair.string());
   world().barrier();
 
-  JobResult two = trainJob(options(pair, job, 2), meta::parseJobSpec(job, "--job"), JobGroup{world().comm(), 0, "test group"});
+  JobResult two = trainJob(options(pair, job, 2), meta::parseJobSpec(job, "--job"), JobGroup{world().group(), 0, "test group"});
   EXPECT_TRUE(two.finished);
   EXPECT_EQ(two.epochs, 2);
   // The same model on both ranks, bit for bit.
@@ -123,11 +123,11 @@ TEST(DataParallel, BatchNormRanksStayIdenticalAndResumeContinuesTheGroup) {
   o.model.dropRate = 0.2;  // dropout on: the ranks draw alike (same seed, same draws)
   o.epochs = 3;
   o.stopAfter = 1;
-  JobResult first = trainJob(o, meta::parseJobSpec(job, "--job"), JobGroup{world().comm(), 0, "test group"});
+  JobResult first = trainJob(o, meta::parseJobSpec(job, "--job"), JobGroup{world().group(), 0, "test group"});
   EXPECT_FALSE(first.finished);
   o.stopAfter = 0;
   o.resume = true;
-  JobResult rest = trainJob(o, meta::parseJobSpec(job, "--job"), JobGroup{world().comm(), 0, "test group"});
+  JobResult rest = trainJob(o, meta::parseJobSpec(job, "--job"), JobGroup{world().group(), 0, "test group"});
   EXPECT_TRUE(rest.finished);
   EXPECT_EQ(rest.epochs, 3);
   auto digests = world().gatherToRoot(std::to_string(rest.modelDigest));
