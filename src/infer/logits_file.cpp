@@ -18,9 +18,9 @@ namespace fs = std::filesystem;
 void writePredictions(const fs::path& file, const Predictions& p) {
   std::lock_guard<std::recursive_mutex> lock(store::h5::libraryMutex());
   if (!file.parent_path().empty()) ensureDir(file.parent_path());
-  const fs::path temp = temporaryPathFor(file);
+  const fs::path& temp = file;  // in messages
   {
-    store::h5::Handle f = store::h5::createFile(temp);
+    store::h5::Handle f = store::h5::createInMemory(file);  // small: written out whole, a full disk told plainly
     using store::h5::writeStrings;
     store::h5::writeArray<float>(f, "logits", p.logits, temp, hsize_t(std::max<size_t>(p.classes.size(), 1)));
     writeStrings(f, "model", p.models, temp);
@@ -38,9 +38,8 @@ void writePredictions(const fs::path& file, const Predictions& p) {
     writeStrings(f, "failure_source", sources, temp);
     writeStrings(f, "failure_reason", reasons, temp);
     store::h5::writeArray<double>(f, "seconds", {p.seconds, p.projectedSeconds}, temp);
-    store::h5::closeWritten(f, temp);
+    store::h5::saveInMemory(f, file);
   }
-  publishFile(temp, file);
 }
 
 Predictions readPredictions(const fs::path& file) {

@@ -129,6 +129,23 @@ void checkStatus(herr_t rc, const char* call, const std::filesystem::path& file)
   if (rc < 0) fail(call, file);
 }
 
+Handle createInMemory(const std::filesystem::path& file) {
+  quietLibrary();
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate(FILE_ACCESS)", file));
+  checkStatus(H5Pset_fapl_core(fapl, size_t(1) << 20, /*backing_store=*/0), "H5Pset_fapl_core", file);
+  return Handle(check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "H5Fcreate (in memory)", file));
+}
+
+void saveInMemory(Handle& file, const std::filesystem::path& target) {
+  checkStatus(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush (in memory)", target);
+  const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) fail("H5Fget_file_image", target);
+  std::string image(size_t(size), '\0');
+  if (H5Fget_file_image(file, image.data(), image.size()) < 0) fail("H5Fget_file_image", target);
+  checkStatus(H5Fclose(file.release()), "H5Fclose (in memory)", target);
+  writeFileAtomic(target, image);
+}
+
 Handle createFile(const std::filesystem::path& file) {
   quietLibrary();
   Handle fapl = fileAccess(file);

@@ -51,6 +51,12 @@ hid_t check(hid_t id, const char* call, const std::filesystem::path& file);
 void checkStatus(herr_t rc, const char* call, const std::filesystem::path& file);
 
 Handle createFile(const std::filesystem::path& file);  // truncates
+// A file built in memory (HDF5's core driver; `file` only names it in messages) and written out
+// whole by saveInMemory with writeFileAtomic: for small files, whose write then fails as plain
+// write(2) does ("no space left on device: PATH"), never inside HDF5, which cannot recover from a
+// failed flush (its close fails and it crashes at exit).
+Handle createInMemory(const std::filesystem::path& file);
+void saveInMemory(Handle& file, const std::filesystem::path& target);
 // Closes a file written to, checked: flushed first; a file whose data does not fit (a full disk) is
 // emptied and closed (HDF5 crashes on a failed close) and Error names it ("no space left on device:
 // PATH"). Handle's own close of a written file does the same, unchecked.

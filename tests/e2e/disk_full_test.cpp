@@ -1,4 +1,4 @@
-// A full disk: `features` and `train` writing into a small tmpfs end with exit 1 and a message that
+// A full disk: `features`, `train` and `infer` writing into a small tmpfs end with exit 1 and a message that
 // says the device is full and names the file (no crash, no abort from a destructor), leave nothing a
 // rerun trusts, and the rerun with space completes. Needs mount(8) of a tmpfs (root); skipped
 // with the reason where that fails.
@@ -116,6 +116,26 @@ TEST(DiskFull, TrainEndsNamingTheFileAndTheRerunCompletes) {
   const auto again = run(cmd);
   ASSERT_EQ(again.code, 0) << again.output;
   EXPECT_TRUE(fs::exists(work / "models" / "convnext_atto-f0" / "last.json"));
+}
+
+TEST(DiskFull, InferEndsNamingTheFileAndTheRerunCompletes) {
+  const fs::path dir = scratch("disk-full-infer");
+  const fs::path work = testing::tinyTrainRunWork(dir / "run");
+  const auto trained = run(chorusBinary() + testing::tinyTrainArgs(work, 1, 2));
+  ASSERT_EQ(trained.code, 0) << trained.output;
+  Tmpfs tmpfs(work / "infer", 8);
+  if (!tmpfs.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << tmpfs.why();
+  tmpfs.fillLeaving(4 << 10);  // 4 KB: less than the logits file and the submission need
+  const std::string cmd = chorusBinary() + " infer --data " + (testing::tinyTrainRunData() / "data").string() +
+                          " --work " + work.string() + " --out " + (work / "infer" / "submission.csv").string() +
+                          " --threads 1 --time-budget 0";
+  expectDiskFullFailure(run(cmd), work / "infer");
+  EXPECT_FALSE(fs::exists(work / "infer" / "submission.csv")) << "a submission from a full disk";
+
+  tmpfs.removeFiller();
+  const auto again = run(cmd);
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_TRUE(fs::exists(work / "infer" / "submission.csv"));
 }
 
 }  // namespace
