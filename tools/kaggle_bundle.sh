@@ -7,6 +7,8 @@
 #                 names the models' classes
 #     env CHORUS_LITE_BIN  the torch-free binary (default: build-notorch/chorus, which tools/setup.sh
 #                 builds with -DCHORUS_WITH_TORCH=OFF)
+#     env IR_WEIGHTS  f16 (default: the IR's weights stored as f16, half the size, computed in f32;
+#                 chorus export --format openvino-f16) or f32 (the IR exactly as infer writes it)
 #     env CHORUS_BIN  the full binary (default: build/chorus): exports the IR, and is the bundle's
 #                 binary when a model cannot run on OpenVINO or there is no torch-free binary
 #
@@ -46,6 +48,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${CHORUS_BIN:-$ROOT/build/chorus}
 WORK=${WORK:-$ROOT/demo-work}
 LITE=${CHORUS_LITE_BIN:-$ROOT/build-notorch/chorus}
+IR_WEIGHTS=${IR_WEIGHTS:-f16}
+case $IR_WEIGHTS in
+  f16) IR=model-f16 FORMAT=openvino-f16 ;;
+  f32) IR=model FORMAT=openvino ;;
+  *) echo "kaggle_bundle: IR_WEIGHTS must be f16 or f32, not $IR_WEIGHTS" >&2; exit 2 ;;
+esac
 SPECIES=$WORK/meta/species_list.csv
 [[ -f $SPECIES ]] || { echo "kaggle_bundle: no $SPECIES (run prep; set WORK)" >&2; exit 2; }
 MODELS=("$@")
@@ -86,7 +94,7 @@ if [[ $KIND == openvino ]]; then
   # The IR of every model, written (or found up to date) beside its checkpoint: by the full binary
   # when there is one (it can also convert a checkpoint without model.safetensors), else the lite one.
   EXPORTER=$BIN; [[ -x $EXPORTER ]] || EXPORTER=$LITE
-  "$EXPORTER" export --work "$WORK" --models "${MODELS[@]}" --log-level warn
+  "$EXPORTER" export --work "$WORK" --models "${MODELS[@]}" --format "$FORMAT" --log-level warn
   BIN=$LITE
 fi
 [[ -x $BIN ]] || { echo "kaggle_bundle: no binary at $BIN (set CHORUS_BIN)" >&2; exit 2; }
@@ -126,7 +134,9 @@ fi
 copy_checkpoint() {  # SRC DEST
   mkdir -p "$2"
   if [[ $KIND == openvino ]]; then
-    cp -p "$1/state.json" "$1/model.xml" "$1/model.bin" "$2/"
+    cp -p "$1/state.json" "$2/"
+    cp -p "$1/$IR.xml" "$2/model.xml"  # under the name infer reads
+    cp -p "$1/$IR.bin" "$2/model.bin"
     return
   fi
   cp -p "$1/weights.pt" "$1/state.json" "$2/"

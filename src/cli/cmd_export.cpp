@@ -16,7 +16,12 @@ Command addExport(CLI::App& parent) {
       "from weights.pt when missing). infer/pseudo --engine openvino also export on first use. Lists what it\n"
       "wrote in WORK/infer/export.json.");
   app->add_option("--work", o->work, "Work folder: models/ and meta/species_list.csv read")->required();
-  app->add_option("--format", o->format, "Export format")->check(CLI::IsMember({"openvino"}))->capture_default_str();
+  app->add_option("--format", o->format,
+                  "openvino: model.xml/.bin, f32 weights; openvino-f16: also model-f16.xml/.bin, the same graph with its "
+                  "weights stored as f16 (half the size; computed in f32: logits move by the weights' rounding), what "
+                  "tools/kaggle_bundle.sh packs by default")
+      ->check(CLI::IsMember({"openvino", "openvino-f16"}))
+      ->capture_default_str();
   app->add_option("--models", o->models,
                   "Models: job folders, names under WORK/models (efficientnet_b0-f0) or BACKBONE/FOLD; default: every "
                   "trained model");

@@ -12,7 +12,7 @@ namespace chorus::infer {
 struct ExportOptions {
   std::filesystem::path work;             // WORK/models, WORK/meta/species_list.csv
   std::vector<std::string> models;        // job folders, names under WORK/models or BACKBONE/FOLD; empty: all
-  std::string format = "openvino";        // the only one so far
+  std::string format = "openvino";        // or openvino-f16: also model-f16.xml/.bin, f16 weights (half the size)
   std::string pointer = "best";           // which checkpoint of a job folder (best.json, else last.json)
   std::filesystem::path species;          // empty: WORK/meta/species_list.csv
   bool force = false;                     // export again even when the IR is up to date

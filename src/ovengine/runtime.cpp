@@ -3,6 +3,8 @@
 #include <openvino/openvino.hpp>
 #include <openvino/pass/serialize.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -67,6 +69,23 @@ void exportIr(const GraphSpec& spec, const fs::path& safetensors, const fs::path
   ov::pass::Serialize(xmlFile.stream(), binFile.stream()).run_on_model(std::const_pointer_cast<ov::Model>(model));
   binFile.commit();  // a reader opens the .xml, so it comes last
   xmlFile.commit();
+}
+
+void compressIrWeights(const fs::path& xml, const fs::path& out) {
+  const auto model = core().read_model(xml.string());
+  // save_model names the .bin after the .xml it is given: both temporaries carry this pid.
+  const fs::path tmpXml = out.parent_path() / (out.stem().string() + ".tmp." + std::to_string(::getpid()) + ".xml");
+  fs::path tmpBin = tmpXml, bin = out;
+  tmpBin.replace_extension(".bin");
+  bin.replace_extension(".bin");
+  try {
+    ov::save_model(model, tmpXml, /*compress_to_fp16=*/true);
+  } catch (const std::exception& e) {
+    fs::remove(tmpXml), fs::remove(tmpBin);
+    throw Error(out.string() + ": could not write the f16 IR: " + e.what());
+  }
+  fs::rename(tmpBin, bin);  // a reader opens the .xml, so it comes last
+  fs::rename(tmpXml, out);
 }
 
 std::unique_ptr<CompiledNet> CompiledNet::load(const fs::path& xml, const CompileOptions& o) {

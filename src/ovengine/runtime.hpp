@@ -23,6 +23,11 @@ bool cpuSupportsBf16();  // the CPU plugin reports BF16 among its capabilities (
 // stem), f32 weights (no compression), each file atomically, the .bin first.
 void exportIr(const GraphSpec& spec, const std::filesystem::path& safetensors, const std::filesystem::path& xml);
 
+// The IR at `xml` again at `out` (and its .bin) with its f32 weights stored as f16: half the size
+// (the Kaggle bundle's models), computed in f32 all the same (the CPU plugin widens them when it
+// compiles), so the logits move by the weights' rounding only (2^-11 relative). Atomic, .bin first.
+void compressIrWeights(const std::filesystem::path& xml, const std::filesystem::path& out);
+
 struct CompileOptions {
   int threads = 1;        // inference threads (one stream, no CPU pinning: MPI ranks share the node)
   bool bf16 = false;      // bf16 inference precision hint; UsageError where the CPU lacks BF16

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "infer/engine.hpp"
 #include "infer/export.hpp"
 #include "infer/predict.hpp"
+#include "ovengine/runtime.hpp"
 #include "test_util.hpp"
 #include "train/tiny_train_data.hpp"
 #include "train/train.hpp"
@@ -179,6 +181,43 @@ TEST(EngineExport, WritesTheIrBesideEachCheckpoint) {
   EXPECT_EQ(report.at(0).at("openvino"), openVinoVersion());
   o.format = "onnx";
   EXPECT_THROW(runExport(o), UsageError);
+  fs::remove_all(work.parent_path());
+}
+
+// --format openvino-f16 (the Kaggle bundle's models): the same graph with f16 weights, half the
+// bytes, and logits that move by the weights' rounding only.
+TEST(EngineExport, F16WeightsHalveTheIrAndKeepTheLogits) {
+  if (!openVinoBuilt()) GTEST_SKIP() << "this build has no OpenVINO";
+  const fs::path work = trainedWork("efficientnet_b0", "pooled");
+  ExportOptions o;
+  o.work = work;
+  o.format = "openvino-f16";
+  const auto exported = runExport(o);
+  ASSERT_EQ(exported.size(), 1u);
+  const fs::path dir = exported[0].checkpoint;
+  EXPECT_EQ(exported[0].ir, dir / "model-f16.xml");
+  const double ratio = double(fs::file_size(dir / "model-f16.bin")) / double(fs::file_size(dir / "model.bin"));
+  std::cout << "[ f16 IR   ] model-f16.bin / model.bin = " << ratio << "\n";
+  EXPECT_NEAR(ratio, 0.5, 0.02);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal(0.0f, 2.0f);
+  std::vector<float> windows(6 * 64 * 157);
+  for (auto& w : windows) w = normal(rng);
+  std::vector<float> logits[2];
+  int i = 0;
+  for (const char* xml : {"model.xml", "model-f16.xml"}) {
+    auto net = openvino::CompiledNet::load(dir / xml, {});
+    logits[i++] = net->run(windows.data(), 6, 1, 64, 157);
+  }
+  ASSERT_EQ(logits[0].size(), logits[1].size());
+  double maxAbs = 0, largest = 0;
+  for (size_t j = 0; j < logits[0].size(); ++j) {
+    maxAbs = std::max(maxAbs, std::abs(double(logits[0][j]) - double(logits[1][j])));
+    largest = std::max(largest, std::abs(double(logits[0][j])));
+  }
+  std::cout << "[ f16 IR   ] max |dlogit| " << maxAbs << " (largest |logit| " << largest << ")\n";
+  EXPECT_GT(maxAbs, 0.0);  // the weights were rounded: not the f32 file under another name
+  EXPECT_LE(maxAbs, 2e-2 * std::max(1.0, largest));
   fs::remove_all(work.parent_path());
 }
 

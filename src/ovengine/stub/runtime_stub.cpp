@@ -14,6 +14,7 @@ std::string version() { return ""; }
 bool cpuSupportsBf16() { return false; }
 bool supportsGraph(const std::string&, const std::string&) { return false; }
 void exportIr(const GraphSpec&, const std::filesystem::path&, const std::filesystem::path&) { unavailable(); }
+void compressIrWeights(const std::filesystem::path&, const std::filesystem::path&) { unavailable(); }
 std::unique_ptr<CompiledNet> CompiledNet::load(const std::filesystem::path&, const CompileOptions&) { unavailable(); }
 
 }  // namespace chorus::openvino
