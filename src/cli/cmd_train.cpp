@@ -41,8 +41,9 @@ void addScheduleOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions
   app->add_option("--warmup-epochs", o->warmupEpochs, "Linear warmup length")->capture_default_str();
   app->add_option("--weight-decay", o->weightDecay, "AdamW decoupled weight decay (not on norms and biases)")->capture_default_str();
   app->add_option("--layer-decay", o->layerDecay,
-                  "Layer-wise LR decay (LLRD): lr scale = layer_decay^(blocks - layer), the stem smallest; 1: off (the "
-                  "default: for pretrained backbones, e.g. 0.75)")
+                  "Layer-wise LR decay (LLRD): lr scale = layer_decay^(blocks - layer), the stem smallest; 1: off. "
+                  "auto (the default): 0.75 when the backbone starts from --backbone-weights (on a --resume: when "
+                  "the checkpoint records them), else 1; a number wins")
       ->capture_default_str();
   app->add_option("--grad-clip", o->gradClip, "Max gradient norm (0: off)")->capture_default_str();
   app->add_option("--ema-decay", o->emaDecay,
@@ -71,7 +72,7 @@ void addModelOptions(CLI::App* app, const std::shared_ptr<train::TrainOptions>& 
                   "eca_nfnet_l0); a 3-channel stem is summed to 1 "
                   "channel (timm's rule), classifier/head tensors skipped, anything else that does not fit refused by "
                   "name. One PATH for one backbone, else BACKBONE=PATH each. File and sha256 are recorded in the "
-                  "checkpoints; use with --layer-decay 0.75");
+                  "checkpoints; --layer-decay auto then means 0.75");
   app->add_option("--head", o->model.head, "sed (attention over time), pooled (average over frequency and time, one linear layer), or none (a whole TorchScript model)")
       ->check(CLI::IsMember({"sed", "pooled", "none"}))->capture_default_str();
   app->add_option("--drop-rate", o->model.dropRate, "Head dropout")->capture_default_str();

@@ -67,9 +67,12 @@ nlohmann::ordered_json runJson(const PipelineOptions& o, const PipelineSummary& 
   for (const auto& st : s.stages)
     stages.push_back({{"stage", st.stage}, {"seconds", st.seconds}, {"skipped", st.skipped}, {"exit_code", st.exitCode}});
   auto& models = j["models"] = nlohmann::ordered_json::array();
-  for (const auto& m : s.results.models)
+  for (const auto& m : s.results.models) {
     models.push_back({{"name", m.name}, {"backbone", m.backbone}, {"fold", m.fold}, {"round", m.round},
                       {"epochs", m.epochs.size()}, {"best_epoch", m.bestEpoch}, {"oof_auc", m.bestScore}});
+    if (!m.backboneWeightsFile.empty())  // train's identification (its report.json), not made again here
+      models.back()["backbone_weights"] = {{"file", m.backboneWeightsFile}, {"sha256", m.backboneWeightsSha256}};
+  }
   j["oof"] = {{"round", s.results.round}, {"rows", s.results.oof.kind}, {"per_backbone", s.results.oof.perBackbone},
               {"ensemble", s.results.oof.ensemble}, {"ensemble_by_round", byRound(s.results.oof.byRound)}};
   j["submission"] = s.submission.empty() ? "" : fs::absolute(s.submission).string();

@@ -5,7 +5,10 @@
 #include <set>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/parse_number.hpp"
 #include "meta/csv.hpp"
 #include "meta/job_name.hpp"
@@ -36,6 +39,21 @@ std::map<std::string, size_t> trainClipCounts(const fs::path& work) {
 using OofByModel = std::map<std::string, Oof>;  // model name -> its out-of-fold predictions
 using MembersByBackbone = std::map<std::string, std::vector<const Oof*>>;
 
+// The job report's "backbone_weights" {file, sha256}, when the job started from pretrained weights.
+void readStartingWeights(const fs::path& file, ModelRun& run, std::vector<std::string>& issues) {
+  if (!fs::exists(file)) return;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(readTextFile(file));
+    if (!j.contains("backbone_weights")) return;
+    run.backboneWeightsFile = j.at("backbone_weights").at("file").get<std::string>();
+    run.backboneWeightsSha256 = j.at("backbone_weights").at("sha256").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    issues.push_back(file.string() + ": backbone_weights unreadable: " + e.what());
+  } catch (const Error& e) {
+    issues.push_back(e.what());
+  }
+}
+
 // One model folder: its metrics (best epoch) and predictions, each file on its own, so that a broken
 // metrics.csv does not hide the model's predictions.
 ModelRun readModel(const fs::path& dir, const meta::Job& job, OofByModel& oofs, std::vector<std::string>& issues) {
@@ -53,6 +71,7 @@ ModelRun readModel(const fs::path& dir, const meta::Job& job, OofByModel& oofs, 
   } catch (const Error& e) {
     issues.push_back(e.what());
   }
+  readStartingWeights(dir / "report.json", run, issues);
   return run;
 }
 

@@ -2,6 +2,7 @@
 // reading serves `chorus run`'s summary, `chorus report` and the tests):
 //   models/<backbone>-f<k>[-r<n>]/metrics.csv  one row per epoch (train loss, out-of-fold AUC, ...)
 //   models/<...>/oof.csv                        held-out predictions of the best epoch
+//   models/<...>/report.json                    the weights the backbone started from (train's record)
 //   meta/soundscape_labels_with_folds.csv, meta/train_cleaned_stratified.csv  the truth of those rows
 //   meta/species_list.csv                       training clips per class
 #pragma once
@@ -24,6 +25,9 @@ struct ModelRun {
   std::vector<Epoch> epochs;
   double bestScore = -1;  // the best epoch's headline, by training's rule (meta::bestEpoch)
   int bestEpoch = 0;
+  // The pretrained weights it started from, as train identified them (file, sha256) in the job's
+  // report.json and checkpoints; empty when it started from scratch.
+  std::string backboneWeightsFile, backboneWeightsSha256;
 };
 
 struct ClassResult {

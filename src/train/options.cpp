@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "core/thread_pool.hpp"
 #include "dataset/training_data.hpp"
 #include "weights/weight_files.hpp"
@@ -22,7 +23,10 @@ void TrainOptions::validate() const {
   positive(lr > 0 && minLr >= 0 && minLr <= lr, "need 0 <= --min-lr <= --lr and --lr > 0");
   positive(warmupEpochs >= 0 && warmupEpochs < epochs, "--warmup-epochs must be in [0, epochs)");
   positive(weightDecay >= 0, "--weight-decay must not be negative");
-  positive(layerDecay > 0 && layerDecay <= 1, "--layer-decay must be in (0, 1]");
+  if (layerDecay != "auto") {
+    const auto d = toDouble(layerDecay);
+    positive(d && *d > 0 && *d <= 1, "--layer-decay must be auto or in (0, 1], got '" + layerDecay + "'");
+  }
   positive(gradClip >= 0, "--grad-clip must not be negative");
   positive(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1) (0: off)");
   positive(patience >= 0, "--patience must not be negative");
@@ -93,6 +97,11 @@ void TrainOptions::validateBackboneWeights() const {
   }
 }
 
+double TrainOptions::layerDecayFor(bool pretrained) const {
+  if (layerDecay == "auto") return pretrained ? kPretrainedLayerDecay : 1.0;
+  return parseDouble(layerDecay, "train: --layer-decay");
+}
+
 dataset::AugmentOptions TrainOptions::resolvedAugmentations() const {
   return augment ? augmentations : dataset::AugmentOptions::none();
 }
@@ -141,7 +150,7 @@ JobConfig jobConfig(const TrainOptions& o, const meta::Job& job, int64_t stepsPe
   c.loss = o.loss.kind, c.gammaNeg = o.loss.gammaNeg, c.gammaPos = o.loss.gammaPos, c.clip = o.loss.clip;
   c.epochs = o.epochs, c.batchSize = o.batchSize, c.stepsPerEpoch = stepsPerEpoch;
   c.lr = o.lr, c.minLr = o.minLr, c.warmupEpochs = o.warmupEpochs, c.weightDecay = o.weightDecay;
-  c.layerDecay = o.layerDecay, c.gradClip = o.gradClip, c.patience = o.patience;
+  c.gradClip = o.gradClip, c.patience = o.patience;
   c.secondaryTarget = o.secondaryTarget, c.augment = o.augment, c.augmentations = o.resolvedAugmentations();
   c.crop = o.crop, c.rareRepeats = o.rareRepeats, c.seed = o.seed, c.threads = resolvedThreads(o.threads);
   c.world = world, c.emaDecay = o.emaDecay;
@@ -153,6 +162,7 @@ JobConfig jobConfig(const TrainOptions& o, const meta::Job& job, int64_t stepsPe
     const weights::WeightsFile file = weights::identifyWeights(w);
     c.backboneWeights = JobConfig::Weights{file.path.string(), file.sha256};
   }
+  c.layerDecay = o.layerDecayFor(c.backboneWeights.has_value());
   return c;
 }
 

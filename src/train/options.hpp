@@ -18,6 +18,8 @@ struct DataOptions;
 
 namespace chorus::train {
 
+inline constexpr double kPretrainedLayerDecay = 0.75;  // --layer-decay auto with --backbone-weights
+
 struct TrainOptions {
   std::filesystem::path data, work;  // the Kaggle layout; WORK holds meta/, features/, models/
   std::string job;                   // "BACKBONE/FOLD"; empty: every backbone x fold below, in turn
@@ -41,10 +43,11 @@ struct TrainOptions {
   double lr = 1e-3, minLr = 1e-6;
   double warmupEpochs = 1.0;  // linear warmup length, in epochs (fractions allowed)
   double weightDecay = 1e-2;
-  // lr_scale = layerDecay^(numBlocks - layer); 1: off (one rate everywhere). Off by default: LLRD
-  // protects pretrained early layers (--backbone-weights, torchscript: timm exports), and from
-  // scratch it only slows the stem (B0 at 0.75: 0.75^17 = 0.008 of the head's rate).
-  double layerDecay = 1.0;
+  // lr_scale = layerDecay^(numBlocks - layer); 1: off (one rate everywhere). "auto" (the default):
+  // kPretrainedLayerDecay when the backbone starts from --backbone-weights (LLRD protects pretrained
+  // early layers), else off (from scratch it only slows the stem: B0 at 0.75: 0.75^17 = 0.008 of the
+  // head's rate). A number wins. torchscript: models get 1 under auto (nothing says they are pretrained).
+  std::string layerDecay = "auto";
   double gradClip = 1.0;      // max global gradient norm; 0: off
   // Exponential moving average of the weights (weight_average.hpp): evaluated and kept; 0: off.
   double emaDecay = 0;
@@ -79,6 +82,8 @@ struct TrainOptions {
   model::ModelOptions modelFor(const std::string& backbone, int numClasses) const;
   // The weights file or folder --backbone-weights gives `backbone`; "" when none.
   std::string backboneWeightsFor(const std::string& backbone) const;
+  // --layer-decay resolved for a backbone that starts (or, on a resume, started) from pretrained weights or not.
+  double layerDecayFor(bool pretrained) const;
 };
 
 // The jobs `options` asks for: --job BACKBONE/FOLD alone, else every backbone x fold.

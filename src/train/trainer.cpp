@@ -212,6 +212,15 @@ void openData(Session& s) {
   if (s.dp->isRoot()) clearStaleTemporaries({s.dir}, s.job.name());
 }
 
+// --layer-decay resolved (auto: on for pretrained weights): given now, or recorded by the checkpoint
+// a resume continues (which need not name them again).
+double layerDecayOf(const Session& s) {
+  bool pretrained = !s.o.backboneWeightsFor(s.job.backbone).empty();
+  if (const auto last = s.o.resume ? checkpointDir(s.dir, "last") : std::nullopt; last && !pretrained)
+    pretrained = readState(*last).config.backboneWeights.has_value();
+  return s.o.layerDecayFor(pretrained);
+}
+
 // Set up, 3: the model (seeded), AdamW over its layer-decay groups, the schedule, the fresh state.
 void buildModel(Session& s) {
   const TrainOptions& o = s.o;
@@ -229,7 +238,7 @@ void buildModel(Session& s) {
     s.average->to(s.device);
     cpu.set_state(generator);
   }
-  s.groups = model::layerDecayGroups(*s.net, o.layerDecay, o.weightDecay);
+  s.groups = model::layerDecayGroups(*s.net, layerDecayOf(s), o.weightDecay);
   s.optimizer = std::make_unique<torch::optim::AdamW>(model::adamwParamGroups(s.groups, torch::optim::AdamWOptions(o.lr)));
   for (const auto& g : s.groups) s.params.insert(s.params.end(), g.params.begin(), g.params.end());
   s.distil = makeDistiller(o, *s.data, s.net, s.device);
@@ -243,6 +252,7 @@ void buildModel(Session& s) {
 
   s.state.seed = o.seed;
   s.state.config = jobConfig(o, s.job, s.stepsPerEpoch, s.dp->size());
+  s.state.config.layerDecay = layerDecayOf(s);  // a resume that does not name the weights again
   s.state.features = s.storeFeatures;
   for (const auto& [k, v] : s.normalisation) s.state.features[k] = v;
 }

@@ -85,6 +85,22 @@ TEST(Results, ModelsCurvesAndBestEpochs) {
   EXPECT_TRUE(r.issues.empty()) << r.issues.front();
 }
 
+// The weights a model started from come from its job's report.json (train writes them there and in
+// its checkpoints; run.json lists them per model from here).
+TEST(Results, StartingWeightsComeFromTheJobReport) {
+  const fs::path work = makeWork();
+  write(work / "models" / "b1-f0" / "report.json",
+        R"({"job": "b1-f0", "issues": [], "backbone_weights": {"file": "/w/model.safetensors", "sha256": "5e7"}})");
+  write(work / "models" / "b2-f0" / "report.json", R"({"job": "b2-f0", "issues": []})");
+  auto r = report::readResults(work);
+  ASSERT_EQ(r.models.size(), 4u);
+  EXPECT_EQ(r.models[0].name, "b1-f0");
+  EXPECT_EQ(r.models[0].backboneWeightsFile, "/w/model.safetensors");
+  EXPECT_EQ(r.models[0].backboneWeightsSha256, "5e7");
+  for (size_t i = 1; i < r.models.size(); ++i) EXPECT_TRUE(r.models[i].backboneWeightsFile.empty()) << r.models[i].name;
+  EXPECT_TRUE(r.issues.empty()) << r.issues.front();
+}
+
 TEST(Results, PooledBackbonesAndRankReducedEnsemble) {
   auto r = report::readResults(makeWork());
   EXPECT_EQ(r.oof.kind, "soundscape");

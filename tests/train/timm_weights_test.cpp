@@ -76,6 +76,7 @@ TEST(TimmWeights, TimmReadsOurCheckpointAndAnotherRunStartsFromIt) {
   TrainOptions second = quickOptions(ct::tinyTrainWork(tinyWork(), dir / "second"));
   second.backboneWeights = {exported.string()};
   second.lr = 1e-12, second.minLr = 0;  // the step leaves the weights as loaded (to 1e-9)
+  second.epochs = 2, second.stopAfter = 1;
   trainJob(second, meta::parseJobSpec("efficientnet_b0/0", "--job"));
   const auto next = checkpointDir(second.work / "models" / "efficientnet_b0-f0", "last");
   ASSERT_TRUE(next.has_value());
@@ -85,10 +86,17 @@ TEST(TimmWeights, TimmReadsOurCheckpointAndAnotherRunStartsFromIt) {
             1e-9);
   const json config = toJson(readState(*next).config);
   EXPECT_EQ(config.at("backbone_weights").at("sha256"), sha256File(exported));
+  EXPECT_EQ(config.at("layer_decay"), kPretrainedLayerDecay);  // --layer-decay auto with pretrained weights
   EXPECT_EQ(config.at("backbone_weights").at("file"), fs::absolute(exported).lexically_normal().string());
   // The job's report says the same, for a reader who never opens a checkpoint.
   const json report = json::parse(readTextFile(second.work / "models" / "efficientnet_b0-f0" / "report.json"));
   EXPECT_EQ(report.at("backbone_weights"), config.at("backbone_weights"));
+  // A resume need not name the weights again: layer decay auto follows the checkpoint's record.
+  TrainOptions again = second;
+  again.backboneWeights.clear(), again.resume = true, again.stopAfter = 0;
+  EXPECT_EQ(trainJob(again, meta::parseJobSpec("efficientnet_b0/0", "--job")).epochs, 2);
+  EXPECT_EQ(readState(*checkpointDir(second.work / "models" / "efficientnet_b0-f0", "last")).config.layerDecay,
+            kPretrainedLayerDecay);
 }
 
 // A resume need not name the starting weights again; when it does, their bytes must be the same.

@@ -117,7 +117,7 @@ TEST(Train, LossFallsAndOutputsHoldWhatTheySay) {
   o.job = "convnext_atto/1";  // fold 1 holds soundscape windows with and without each species
   // No BatchNorm (batches of 4 here), and layer decay as for pretrained weights: the stem and early
   // stages move slowly, so 24 steps at lr 1e-3 settle instead of jumping about.
-  o.layerDecay = 0.75;
+  o.layerDecay = "0.75";
   auto results = runTrain(o);
   ASSERT_EQ(results.size(), 1u);
   const fs::path jobDir = work / "models" / "convnext_atto-f1";
@@ -242,7 +242,7 @@ TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
   o.augmentations.freqMask.p = 0.25;
   o.crop.mode = dataset::CropMode::Random;
   o.rareRepeats = 3;
-  o.layerDecay = 0.75;
+  o.layerDecay = "0.75";
   json on = toJson(jobConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
   EXPECT_EQ(on.at("augmentations").at("freq_mask").at("p"), 0.25);
   EXPECT_EQ(on.at("augmentations").at("roll").at("on"), true);
@@ -253,6 +253,18 @@ TEST(Train, ConfigResolvesTheMasterSwitchAndEveryTechnique) {
   json off = toJson(jobConfig(o, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1));
   for (const char* a : {"roll", "coloured_noise", "background", "gain", "freq_mask", "time_mask"})
     EXPECT_EQ(off.at("augmentations").at(a).at("on"), false) << a;
+  // Layer decay: auto is on with pretrained weights only; a number wins either way.
+  TrainOptions layers;
+  EXPECT_EQ(toJson(jobConfig(layers, meta::parseJobSpec("convnext_atto/2", "--job"), 10, 1)).at("layer_decay"), 1.0);
+  EXPECT_EQ(layers.layerDecayFor(true), kPretrainedLayerDecay);
+  EXPECT_EQ(layers.layerDecayFor(false), 1.0);
+  layers.layerDecay = "0.9";
+  EXPECT_EQ(layers.layerDecayFor(true), 0.9);
+  EXPECT_EQ(layers.layerDecayFor(false), 0.9);
+  for (const char* v : {"fast", "1.5", "0", "0.9x"}) {
+    layers.layerDecay = v;
+    EXPECT_THROW(layers.validate(), UsageError) << v;
+  }
   // Bad values are usage errors naming the option.
   TrainOptions bad;
   bad.augmentations.gain.p = 1.5;
