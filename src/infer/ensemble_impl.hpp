@@ -37,8 +37,9 @@ std::filesystem::path resolveCheckpoint(const std::filesystem::path& dir, const 
 // The model's name: the job folder's ("efficientnet_b0-f0"), for `given` a job or a checkpoint folder.
 std::string modelName(const std::filesystem::path& given, const std::filesystem::path& checkpoint);
 
-// What a checkpoint's state.json says the model is (its config), with K = numClasses outputs.
-model::ModelOptions modelOptionsOf(const train::TrainState& state, int numClasses);
+// What a checkpoint's state.json says the model is (its config), with K = numClasses outputs; dir:
+// the checkpoint folder, where a relative TorchScript path it names is found.
+model::ModelOptions modelOptionsOf(const train::TrainState& state, const std::filesystem::path& dir, int numClasses);
 
 // What the libtorch engine needs to load a checkpoint (EnsembleOptions).
 struct TorchEngineOptions {

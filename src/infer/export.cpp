@@ -30,7 +30,7 @@ std::vector<ExportedModel> runExport(const ExportOptions& o) {
   nlohmann::json report = nlohmann::json::array();
   for (const auto& d : dirs) {
     const fs::path dir = resolveCheckpoint(d, o.pointer);
-    const model::ModelOptions mo = modelOptionsOf(train::readState(dir), classes);
+    const model::ModelOptions mo = modelOptionsOf(train::readState(dir), dir, classes);
     if (o.force) fs::remove(dir / "model.xml");
     ExportedModel e{modelName(d, dir), dir, openVinoIr(dir, mo)};
     CHORUS_LOG(Info) << "export: " << e.name << " (" << mo.backbone << ", " << mo.head << ") -> " << e.ir.string();
