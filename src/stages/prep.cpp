@@ -10,6 +10,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/temporaries.hpp"
 #include "meta/cleaning.hpp"
 #include "meta/clock_time.hpp"
 #include "meta/csv.hpp"
@@ -257,6 +258,7 @@ PrepSummary runPrep(const PrepOptions& options) {
   Prepared p;
   PrepSummary s;
   s.report = meta / "prep_report.json";
+  clearStaleTemporaries({meta}, "prep");  // a killed run's half-written tables
   try {
     readTables(options, p);
     assignFolds(options, p);
