@@ -18,6 +18,7 @@
 namespace chorus {
 namespace {
 namespace fs = std::filesystem;
+using testing::temporariesUnder;
 using testing::readAll;
 
 std::string underShim(const std::string& env) {
@@ -29,14 +30,6 @@ size_t linesIn(const fs::path& file) {
   size_t n = 0;
   for (std::string line; std::getline(in, line);) ++n;
   return n;
-}
-
-std::vector<std::string> temporariesUnder(const fs::path& dir) {
-  std::vector<std::string> names;
-  if (fs::is_directory(dir))
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-      if (e.path().filename().string().find(".tmp.") != std::string::npos) names.push_back(e.path().string());
-  return names;
 }
 
 // TEXT with every occurrence of FROM replaced by TO (the work folder's path in a report).

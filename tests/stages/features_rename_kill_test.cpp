@@ -13,14 +13,7 @@
 namespace chorus {
 namespace {
 namespace fs = std::filesystem;
-
-std::vector<std::string> temporariesUnder(const fs::path& dir) {
-  std::vector<std::string> names;
-  if (fs::is_directory(dir))
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-      if (e.path().filename().string().find(".tmp.") != std::string::npos) names.push_back(e.path().string());
-  return names;
-}
+using testing::temporariesUnder;
 
 TEST(FeaturesRenameKill, RerunAfterAKillAtEachRenameMatchesACleanRun) {
   const fs::path root = testing::scratchDir();
