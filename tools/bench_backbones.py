@@ -15,21 +15,16 @@ model loading cancel out. Prints one row per backbone and engine, and the projec
 on 4 cores (4 one-thread processes).
 """
 import argparse
-import glob
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 
+from bench_util import children_cpu, quiet_env, soundscape_subset
+
 BACKBONES = ["efficientnet_b0", "efficientnetv2_b0", "convnext_atto", "efficientnet_b3", "efficientnetv2_s",
              "eca_nfnet_l0"]
-
-
-def children_cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
 
 
 def run(cmd, env):
@@ -38,13 +33,6 @@ def run(cmd, env):
     if done.returncode != 0:
         sys.stderr.write(done.stdout)
         sys.exit(f"bench_backbones: {' '.join(cmd[:2])} failed (exit {done.returncode})")
-
-
-def quiet_env():
-    env = dict(os.environ)
-    for v in ("OMPI_COMM_WORLD_SIZE", "PMIX_RANK"):  # one process, no MPI (Kaggle mode)
-        env.pop(v, None)
-    return env
 
 
 def scratch_work(args):
@@ -72,15 +60,9 @@ def model_dir(args, backbone):
 
 
 def soundscape_set(args, n):
-    files = sorted(glob.glob(os.path.join(args.data, args.set, "*.ogg")))[:n]
+    sub, files = soundscape_subset(args.data, args.set, n, "bench_backbones")
     if len(files) < n:
         sys.exit(f"bench_backbones: {os.path.join(args.data, args.set)} has fewer than {n} ogg files")
-    sub = f"bench_{n}"
-    os.makedirs(os.path.join(args.data, sub), exist_ok=True)
-    for f in files:
-        dst = os.path.join(args.data, sub, os.path.basename(f))
-        if not os.path.exists(dst):
-            os.symlink(os.path.abspath(f), dst)
     return sub
 
 

@@ -22,16 +22,12 @@ Prints the per-soundscape times, their ratio, and the projection for 600 soundsc
 import argparse
 import glob
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 
-
-def children_cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+from bench_util import children_cpu, quiet_env, soundscape_subset
 
 
 def ours(args, threads, scape_dir, engine="torch", precision="f32"):
@@ -45,9 +41,7 @@ def ours(args, threads, scape_dir, engine="torch", precision="f32"):
     cmd = [args.chorus, "infer", "--data", args.data, "--work", args.work, "--out", out, "--set", scape_dir,
            "--threads", str(threads), "--time-budget", "0", "--log-level", "warn", "--engine", engine,
            "--precision", precision, "--models"] + chosen
-    env = dict(os.environ)
-    for v in ("OMPI_COMM_WORLD_SIZE", "PMIX_RANK"):
-        env.pop(v, None)
+    env = quiet_env()
     c0, t0 = children_cpu(), time.perf_counter()
     subprocess.run(cmd, check=True, env=env)
     return time.perf_counter() - t0, children_cpu() - c0
@@ -126,16 +120,7 @@ def main():
     ap.add_argument("--bf16", action="store_true", help="also chorus --engine openvino --precision bf16")
     ap.add_argument("--chorus", default=os.path.join(os.path.dirname(__file__), "..", "build", "chorus"))
     args = ap.parse_args()
-    files = sorted(glob.glob(os.path.join(args.data, args.set, "*.ogg")))[: args.soundscapes]
-    if not files:
-        sys.exit("bench_infer: no ogg in " + os.path.join(args.data, args.set))
-    # A folder of just these soundscapes for chorus.
-    sub = "bench_" + str(len(files))
-    os.makedirs(os.path.join(args.data, sub), exist_ok=True)
-    for f in files:
-        dst = os.path.join(args.data, sub, os.path.basename(f))
-        if not os.path.exists(dst):
-            os.symlink(os.path.abspath(f), dst)
+    sub, files = soundscape_subset(args.data, args.set, args.soundscapes, "bench_infer")  # chorus reads a folder
     with open(os.path.join(args.work, "meta", "species_list.csv")) as fh:
         args.classes = sum(1 for _ in fh) - 1
     n = len(files)
