@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "run_util.hpp"
+#include "tiny_train_run.hpp"
 
 namespace chorus {
 namespace {
@@ -25,21 +26,8 @@ constexpr int kTimeout = 5;
 
 // 3 species, 30 clips, 5 folds: with 2 backbones the 10 jobs of a train run.
 const fs::path& fiveFoldData() {
-  static const fs::path root = [] {
-    const fs::path r = fs::temp_directory_path() / "chorus-tests" / ("stopped-rank-" + std::to_string(::getpid()));
-    fs::remove_all(r);
-    fs::create_directories(r);
-    const std::string B = chorusBinary(), D = (r / "data").string(), W = (r / "work").string();
-    for (const std::string& cmd :
-         {B + " synth --out " + D + " --solution " + (r / "solution.csv").string() +
-              " --preset demo --species 3 --train-clips 30 --train-soundscapes 2 --test-soundscapes 1",
-          B + " prep --data " + D + " --work " + W + " --n-folds 5",
-          B + " features --data " + D + " --work " + W + " --set all"}) {
-      auto res = run(cmd);
-      if (res.code != 0) ADD_FAILURE() << cmd << "\n" << res.output;
-    }
-    return r;
-  }();
+  static const fs::path root = testing::syntheticDataset(
+      "stopped-rank", "--preset demo --species 3 --train-clips 30 --train-soundscapes 2 --test-soundscapes 1", 5, {"all"});
   return root;
 }
 

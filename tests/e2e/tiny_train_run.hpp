@@ -9,29 +9,35 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "run_util.hpp"
 
 namespace chorus::testing {
 
-inline const std::filesystem::path& tinyTrainRunData() {
+// A synthetic dataset made through the binary in TMP/chorus-tests/<tag>-<pid>: synth with
+// `synthArgs`, prep into `folds` folds, the features of `sets` (a --set value each).
+inline std::filesystem::path syntheticDataset(const std::string& tag, const std::string& synthArgs, int folds,
+                                              const std::vector<std::string>& sets) {
   namespace fs = std::filesystem;
-  static const fs::path root = [] {
-    const fs::path r = fs::temp_directory_path() / "chorus-tests" / ("tiny-train-" + std::to_string(::getpid()));
-    fs::remove_all(r);
-    fs::create_directories(r);
-    const std::string B = chorusBinary(), D = (r / "data").string(), W = (r / "work").string();
-    for (const std::string& cmd :
-         {B + " synth --out " + D + " --solution " + (r / "solution.csv").string() +
-              " --preset demo --species 3 --train-clips 18 --train-soundscapes 4 --test-soundscapes 1",
-          B + " prep --data " + D + " --work " + W + " --n-folds 2",
-          B + " features --data " + D + " --work " + W + " --set train_audio",
-          B + " features --data " + D + " --work " + W + " --set train_soundscapes"}) {
-      auto res = run(cmd);
-      if (res.code != 0) ADD_FAILURE() << cmd << "\n" << res.output;
-    }
-    return r;
-  }();
+  const fs::path r = fs::temp_directory_path() / "chorus-tests" / (tag + "-" + std::to_string(::getpid()));
+  fs::remove_all(r);
+  fs::create_directories(r);
+  const std::string B = chorusBinary(), D = (r / "data").string(), W = (r / "work").string();
+  std::vector<std::string> cmds = {B + " synth --out " + D + " --solution " + (r / "solution.csv").string() + " " + synthArgs,
+                                   B + " prep --data " + D + " --work " + W + " --n-folds " + std::to_string(folds)};
+  for (const auto& set : sets) cmds.push_back(B + " features --data " + D + " --work " + W + " --set " + set);
+  for (const auto& cmd : cmds) {
+    auto res = run(cmd);
+    if (res.code != 0) ADD_FAILURE() << cmd << "\n" << res.output;
+  }
+  return r;
+}
+
+inline const std::filesystem::path& tinyTrainRunData() {
+  static const std::filesystem::path root =
+      syntheticDataset("tiny-train", "--preset demo --species 3 --train-clips 18 --train-soundscapes 4 --test-soundscapes 1",
+                       2, {"train_audio", "train_soundscapes"});
   return root;
 }
 
