@@ -73,19 +73,22 @@ void exportIr(const GraphSpec& spec, const fs::path& safetensors, const fs::path
 
 void compressIrWeights(const fs::path& xml, const fs::path& out) {
   const auto model = core().read_model(xml.string());
-  // save_model names the .bin after the .xml it is given: both temporaries carry this pid.
-  const fs::path tmpXml = out.parent_path() / (out.stem().string() + ".tmp." + std::to_string(::getpid()) + ".xml");
-  fs::path tmpBin = tmpXml, bin = out;
-  tmpBin.replace_extension(".bin");
+  // save_model writes to paths, not streams: into a temporary folder named by the project's rule
+  // (core/temporaries.hpp: "model.f16.tmp.<pid>", found and cleared with infer's other IR
+  // leftovers, prefix "model."), then each file moved out, the .bin first.
+  const fs::path tmp = out.parent_path() / ("model.f16.tmp." + std::to_string(::getpid()));
+  fs::path bin = out;
   bin.replace_extension(".bin");
+  fs::create_directories(tmp);
   try {
-    ov::save_model(model, tmpXml, /*compress_to_fp16=*/true);
+    ov::save_model(model, tmp / "model.xml", /*compress_to_fp16=*/true);
   } catch (const std::exception& e) {
-    fs::remove(tmpXml), fs::remove(tmpBin);
+    fs::remove_all(tmp);
     throw Error(out.string() + ": could not write the f16 IR: " + e.what());
   }
-  fs::rename(tmpBin, bin);  // a reader opens the .xml, so it comes last
-  fs::rename(tmpXml, out);
+  fs::rename(tmp / "model.bin", bin);  // a reader opens the .xml, so it comes last
+  fs::rename(tmp / "model.xml", out);
+  fs::remove_all(tmp);
 }
 
 std::unique_ptr<CompiledNet> CompiledNet::load(const fs::path& xml, const CompileOptions& o) {

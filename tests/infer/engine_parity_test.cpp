@@ -199,6 +199,7 @@ TEST(EngineExport, F16WeightsHalveTheIrAndKeepTheLogits) {
   const double ratio = double(fs::file_size(dir / "model-f16.bin")) / double(fs::file_size(dir / "model.bin"));
   std::cout << "[ f16 IR   ] model-f16.bin / model.bin = " << ratio << "\n";
   EXPECT_NEAR(ratio, 0.5, 0.02);
+  EXPECT_EQ(testing::temporariesUnder(dir), std::vector<std::string>{});  // save_model's folder moved out, removed
   std::mt19937 rng(3);
   std::normal_distribution<float> normal(0.0f, 2.0f);
   std::vector<float> windows(6 * 64 * 157);
