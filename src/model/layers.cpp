@@ -90,10 +90,6 @@ void initGoogLinears(torch::nn::Module& m) {
   });
 }
 
-void initNormalLinears(torch::nn::Module& m, double std) {
-  forEachLinear(m, [std](torch::Tensor& w) { w.normal_(0.0, std); });
-}
-
 void initTruncNormalLinears(torch::nn::Module& m, double std) {
   forEachLinear(m, [std](torch::Tensor& w) { initTruncNormal(w, std); });
 }

@@ -63,9 +63,6 @@ void initGoogConv(torch::Tensor& weight, int64_t groups);
 // sixth of timm's spread).
 void initGoogLinears(torch::nn::Module& m);
 
-// N(0, std) with zero bias for every nn::Linear below `m` (NormFreeNet's rule for its fc).
-void initNormalLinears(torch::nn::Module& m, double std);
-
 // timm's trunc_normal_(std=0.02) with zero bias for every nn::Linear below `m` (ConvNeXt's rule).
 void initTruncNormalLinears(torch::nn::Module& m, double std);
 

@@ -159,8 +159,6 @@ class EcaNfnetL0 : public Backbone {
   }
 
   int64_t numFeatures() const override { return nf::kFeatures; }
-  // timm's NormFreeNet: its fc N(0, .01), zero bias (zero_init_fc is off for eca_nfnet_l0).
-  void initClassifier(nn::Module& head) const override { initNormalLinears(head, 0.01); }
 
   std::vector<double> dropPathRates() const override {
     std::vector<double> rates;
