@@ -43,11 +43,6 @@ class Backbone : public torch::nn::Module {
   virtual int64_t numFeatures() const = 0;
   // Stochastic-depth probability of each block, in block order (empty where unknown).
   virtual std::vector<double> dropPathRates() const { return {}; }
-  // Initialises a classifier that sits on this backbone (the pooled head's Linear layers) by the
-  // rule timm applies to its own classifier for this family, not libtorch's default. EfficientNets:
-  // timm's _init_weight_goog, the default here (also for TorchScript backbones, whose family we
-  // cannot know).
-  virtual void initClassifier(torch::nn::Module& head) const;
 };
 
 // Any EfficientNet of arch::efficientNetArch by its backbone name (efficientnet_b0, efficientnet_b3,

@@ -3,7 +3,6 @@
 #include "core/error.hpp"
 #include "model/arch.hpp"
 #include "model/checkpoint.hpp"
-#include "model/layers.hpp"
 
 namespace chorus::model {
 
@@ -23,8 +22,6 @@ torch::Tensor ClassifierImpl::frameLogits(const torch::Tensor& mel) {
   if (!out.frames.defined()) throw Error("this model (a whole TorchScript model) gives no frame logits");
   return out.frames;
 }
-
-void Backbone::initClassifier(torch::nn::Module& head) const { initGoogLinears(head); }
 
 std::shared_ptr<Backbone> makeNativeBackbone(const std::string& name, int64_t inChannels, double dropPathRate,
                                              double layerScaleInit) {
@@ -58,9 +55,6 @@ Classifier makeModel(const ModelOptions& options) {
   options.validate();
   auto backbone = makeBackbone(options);
   auto head = makeHead(options, backbone->numFeatures());
-  // The pooled head is timm's classifier (average pool, linear): initialised as timm initialises
-  // it for this backbone. The SED head keeps the rule of the SED models it comes from (Xavier).
-  if (options.head == "pooled") backbone->initClassifier(*head);
   return Classifier(std::move(backbone), std::move(head));
 }
 

@@ -112,8 +112,6 @@ class ConvNextAtto : public Backbone {
 
   int64_t numFeatures() const override { return kDims[3]; }
   std::vector<double> dropPathRates() const override { return rates_; }
-  // timm's ConvNeXt _init_weights: trunc_normal_(std=.02), zero bias, head_init_scale 1.
-  void initClassifier(nn::Module& head) const override { initTruncNormalLinears(head, 0.02); }
 
   nn::Sequential stem{nullptr};
   LayerNorm2d norm_pre{nullptr};

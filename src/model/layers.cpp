@@ -70,28 +70,4 @@ void initTruncNormal(torch::Tensor& weight, double std) {
   weight.normal_(0.0, std).clamp_(-2.0, 2.0);
 }
 
-namespace {
-template <class InitWeight>
-void forEachLinear(torch::nn::Module& m, InitWeight initWeight) {
-  torch::NoGradGuard noGrad;
-  for (const auto& module : m.modules(/*include_self=*/true)) {
-    auto* linear = module->as<torch::nn::Linear>();
-    if (!linear) continue;
-    initWeight(linear->weight);
-    if (linear->bias.defined()) linear->bias.zero_();
-  }
-}
-}  // namespace
-
-void initGoogLinears(torch::nn::Module& m) {
-  forEachLinear(m, [](torch::Tensor& w) {
-    const double range = 1.0 / std::sqrt(static_cast<double>(w.size(0)));
-    w.uniform_(-range, range);
-  });
-}
-
-void initTruncNormalLinears(torch::nn::Module& m, double std) {
-  forEachLinear(m, [std](torch::Tensor& w) { initTruncNormal(w, std); });
-}
-
 }  // namespace chorus::model

@@ -58,14 +58,6 @@ TORCH_MODULE(TfBatchNorm2d);
 // fan_out = kh*kw*out_channels / groups.
 void initGoogConv(torch::Tensor& weight, int64_t groups);
 
-// timm's _init_weight_goog for every nn::Linear below `m`: U(±1/sqrt(out_features)), zero bias
-// (libtorch's default is U(±1/sqrt(in_features)) with a random bias: for a 1280 → 30 classifier a
-// sixth of timm's spread).
-void initGoogLinears(torch::nn::Module& m);
-
-// timm's trunc_normal_(std=0.02) with zero bias for every nn::Linear below `m` (ConvNeXt's rule).
-void initTruncNormalLinears(torch::nn::Module& m, double std);
-
 // timm's trunc_normal_(std) with bounds ±2 (at std 0.02 the truncation never acts).
 void initTruncNormal(torch::Tensor& weight, double std);
 
